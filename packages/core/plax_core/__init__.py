@@ -1,0 +1,47 @@
+"""plax-core: primitives, tracing, jaxprs, pytrees, dtypes, lax, and the plugin system.
+
+Everything a transformation, backend or library package builds on.  Core imports no
+sibling package and no jaxlib; the NumPy reference backend makes it usable alone.
+"""
+
+from . import config as _config_module
+from . import dtypes, tree_util
+from .array import Array
+from .backend import (Backend, BackendUnavailable, block_until_ready, default_backend,
+                      device_put, devices, get_backend)
+from .config import config
+from .core import (ConcretizationTypeError, EscapedTracerError, MainTrace, Primitive,
+                   ShapedArray, ShapeDtypeStruct, Trace, Tracer, get_aval, new_main)
+from .jaxpr import (ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var, eval_jaxpr, make_jaxpr,
+                    trace_to_jaxpr)
+from .plugins import get_registry, hookimpl
+from .registry import MissingRuleError, Registry, RuleTable
+from . import lax  # noqa: E402  (lax needs the names above)
+
+
+class _Transformations:
+    """Attribute access to the transformations plugins registered (``registry.transformations``)."""
+
+    def __getattr__(self, name):
+        table = get_registry().transformations
+        if name not in table:
+            raise AttributeError(f"No plax transformation named '{name}' is installed; "
+                                 f"installed: {', '.join(sorted(table)) or 'none'}.")
+        return table[name]
+
+    def __dir__(self):
+        return sorted(get_registry().transformations)
+
+
+transformations = _Transformations()
+
+__version__ = "0.1.0"
+__all__ = [
+    "Array", "Backend", "BackendUnavailable", "ClosedJaxpr", "ConcretizationTypeError",
+    "EscapedTracerError", "Jaxpr", "JaxprEqn", "Literal", "MainTrace", "MissingRuleError",
+    "Primitive", "Registry", "RuleTable", "ShapeDtypeStruct", "ShapedArray", "Trace",
+    "Tracer", "Var", "block_until_ready", "config", "default_backend", "device_put",
+    "devices", "dtypes", "eval_jaxpr", "get_aval", "get_backend", "get_registry", "hookimpl",
+    "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
+]
+del _config_module

@@ -1,0 +1,145 @@
+"""The user-facing array type, whose storage belongs to the backend that made it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .array_methods import ArrayMethods
+from .core import ShapedArray
+
+
+class Array(ArrayMethods):
+    """An immutable n-dimensional array living on a backend (NumPy's or a device)."""
+
+    __slots__ = ("_value", "_aval", "_backend", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value, aval: ShapedArray, backend):
+        self._value = value
+        self._aval = aval
+        self._backend = backend
+
+    aval = property(lambda self: self._aval)
+    shape = property(lambda self: self._aval.shape)
+    dtype = property(lambda self: self._aval.dtype)
+    ndim = property(lambda self: self._aval.ndim)
+    size = property(lambda self: self._aval.size)
+    weak_type = property(lambda self: self._aval.weak_type)
+    itemsize = property(lambda self: self._aval.dtype.itemsize)
+    nbytes = property(lambda self: self._aval.size * self._aval.dtype.itemsize)
+
+    def _numpy(self) -> np.ndarray:
+        return self._backend.to_numpy(self)
+
+    def __array__(self, dtype=None, copy=None):
+        value = self._numpy()
+        if dtype is not None and np.dtype(dtype) != value.dtype:
+            return value.astype(dtype)
+        return value.copy() if copy else value
+
+    # --- host conversion (reading values is the only thing that transfers)
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(f"The truth value of an array with shape {self.shape} is "
+                             f"ambiguous. Use a.any() or a.all().")
+        return bool(self._numpy().reshape(()))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __index__(self):
+        if self.shape != () or self.dtype.kind not in "iub":
+            raise TypeError(f"Only integer scalar arrays can be converted to a scalar index, "
+                            f"got {self.aval.str_short()}")
+        return int(self._numpy())
+
+    def _scalar(self, what):
+        if self.size != 1:
+            raise TypeError(f"Only size-1 arrays can be converted to Python {what}s; this "
+                            f"array has shape {self.shape}")
+        return self._numpy().reshape(())
+
+    def item(self, *args):
+        return self._numpy().item(*args)
+
+    def tolist(self):
+        return self._numpy().tolist()
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object (a 0-d array)")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        from . import lax
+        return iter([lax.index_in_dim(self, i, keepdims=False) for i in range(self.shape[0])])
+
+    def __hash__(self):
+        raise TypeError("unhashable type: 'Array'. plax arrays cannot be dict keys or set "
+                        "members; use a tuple of Python values or a NumPy array's bytes.")
+
+    def __repr__(self):
+        value = self._numpy()
+        prefix = "Array("
+        body = np.array2string(value, separator=", ", prefix=prefix)
+        extra = ", weak_type=True" if self.weak_type else ""
+        if value.size == 0 and value.shape != (0,):
+            body += f", shape={value.shape}"
+        return f"{prefix}{body}, dtype={self.dtype.name}{extra})"
+
+    def __str__(self):
+        return str(self._numpy())
+
+    def __format__(self, spec):
+        if self.shape == ():
+            return format(self._numpy().item(), spec)
+        return format(str(self), spec)
+
+    def __reduce__(self):
+        return (_rebuild, (self._numpy(), self.weak_type))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def copy(self):
+        return self._backend.device_put(np.array(self._numpy(), copy=True))
+
+    # --- interop
+    def __dlpack__(self, *args, **kwargs):
+        return np.ascontiguousarray(self._numpy()).__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return (1, 0)
+
+    def block_until_ready(self):
+        self._backend.block_until_ready(self)
+        return self
+
+    def devices(self):
+        return set(self._backend.devices()[:1])
+
+    @property
+    def device(self):
+        return self._backend.devices()[0]
+
+    def is_fully_addressable(self):
+        return True
+
+
+def _rebuild(value, weak_type):
+    from .backend import get_backend
+    arr = get_backend().device_put(value)
+    if weak_type:
+        arr = Array(arr._value, arr.aval.update(weak_type=True), arr._backend)
+    return arr

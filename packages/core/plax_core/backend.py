@@ -1,0 +1,188 @@
+"""Backends: who runs a primitive on concrete arrays, and the NumPy reference backend.
+
+A backend turns ``bind`` on concrete values into results.  Core ships ``NumpyBackend``,
+which runs each primitive's NumPy implementation after checking its abstract
+evaluation, so shapes and dtypes are plax's even where NumPy would differ.  Other
+packages register better backends through the ``plax_register_backends`` hook.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import dtypes
+from .config import config
+from .core import Tracer, get_aval
+from .registry import MissingRuleError
+
+
+class BackendUnavailable(RuntimeError):
+    """Raised by a backend factory that cannot run on this machine (with the reason)."""
+
+
+class Backend:
+    """The interface every backend implements."""
+
+    name = "abstract"
+    platform = "none"
+
+    def apply_primitive(self, primitive, args: Sequence[Any], params: dict):
+        raise NotImplementedError
+
+    def device_put(self, x, device=None):
+        raise NotImplementedError
+
+    def devices(self) -> list:
+        raise NotImplementedError
+
+    def to_numpy(self, array) -> np.ndarray:
+        raise NotImplementedError
+
+    def block_until_ready(self, array):
+        return array
+
+
+class CpuDevice:
+    """The one device of the NumPy backend."""
+
+    id = 0
+    platform = "cpu"
+    device_kind = "numpy"
+
+    def __repr__(self):
+        return "NumpyCpuDevice(id=0)"
+
+
+class NumpyBackend(Backend):
+    """Runs primitives with their NumPy reference implementations."""
+
+    name = "numpy"
+    platform = "cpu"
+
+    def __init__(self):
+        self._devices = [CpuDevice()]
+
+    def devices(self):
+        return list(self._devices)
+
+    def to_numpy(self, array):
+        return array._value
+
+    def wrap(self, value: np.ndarray, aval) -> "Array":
+        from .array import Array
+        return Array(value, aval, self)
+
+    def device_put(self, x, device=None):
+        from .array import Array
+        if isinstance(x, Array) and x._backend is self:
+            return x
+        if isinstance(x, Array):
+            return self.wrap(np.array(np.asarray(x), copy=True), x.aval)
+        value, weak = dtypes.coerce_to_array(x)
+        value = np.array(value, copy=True)
+        value.flags.writeable = False
+        from .core import ShapedArray
+        return self.wrap(value, ShapedArray(value.shape, value.dtype, weak))
+
+    def apply_primitive(self, primitive, args, params):
+        avals = [get_aval(a) for a in args]
+        out_avals = primitive.abstract_eval(*avals, **params)
+        if primitive.impl is None:
+            raise MissingRuleError("NumPy implementation", primitive)
+        values = [self._host(a) for a in args]
+        out = primitive.impl(*values, **params)
+        if primitive.multiple_results:
+            return [self._result(primitive, o, a) for o, a in zip(out, out_avals)]
+        return self._result(primitive, out, out_avals)
+
+    def _host(self, x):
+        from .array import Array
+        if isinstance(x, Array):
+            return x._value if x._backend is self else np.asarray(x)
+        if isinstance(x, Tracer):
+            raise TypeError(f"internal error: tracer {x} reached the NumPy backend")
+        return dtypes.coerce_to_array(x)[0]
+
+    def _result(self, primitive, value, aval):
+        value = np.asarray(value)
+        if value.dtype != aval.dtype:
+            value = value.astype(aval.dtype)
+        if value.shape != aval.shape:
+            raise AssertionError(f"internal error: NumPy impl of '{primitive}' returned shape "
+                                 f"{value.shape}, abstract eval said {aval.shape}")
+        if value.flags.writeable and value.base is None:
+            value.flags.writeable = False
+        return self.wrap(value, aval)
+
+
+# ------------------------------------------------------------------ selection
+
+_default: list[Backend] = []
+
+
+def _allowed(entry_name: str, backend_platform: str | None) -> bool:
+    platforms = config.read("platforms")
+    if not platforms:
+        return True
+    wanted = {p.strip().lower() for p in str(platforms).split(",") if p.strip()}
+    return entry_name in wanted or (backend_platform or "") in wanted
+
+
+def get_backend() -> Backend:
+    """The default backend: the best registered one the platform setting allows."""
+    if _default:
+        return _default[0]
+    from .plugins import get_registry, plugin_manager
+    registry = get_registry()
+    entries = sorted(registry.backends.values(), key=lambda e: -e.priority)
+    candidates = [e.name for e in entries]
+    chosen = plugin_manager().hook.plax_select_backend(
+        candidates=candidates, platforms=config.read("platforms"))
+    if chosen is not None:
+        entries.sort(key=lambda e: e.name != chosen)
+    reasons = []
+    for entry in entries:
+        try:
+            backend = entry.factory()
+        except BackendUnavailable as e:
+            reasons.append(f"{entry.name}: {e}")
+            continue
+        if _allowed(entry.name, backend.platform):
+            _default.append(backend)
+            return backend
+        reasons.append(f"{entry.name}: excluded by PLAX_PLATFORMS="
+                       f"{config.read('platforms')!r}")
+    raise RuntimeError("No plax backend is available. " + "; ".join(reasons))
+
+
+def _forget_backend(name, value):
+    if name == "platforms":
+        _default.clear()
+
+
+config.on_change(_forget_backend)
+
+
+def device_put(x, device=None):
+    """Put a value (or pytree of values) on the default backend as plax arrays."""
+    from . import tree_util
+    backend = get_backend()
+    return tree_util.tree_map(lambda v: backend.device_put(v, device), x)
+
+
+def devices(backend: str | None = None) -> list:
+    return get_backend().devices()
+
+
+def default_backend() -> str:
+    return get_backend().platform
+
+
+def block_until_ready(x):
+    from . import tree_util
+    for leaf in tree_util.tree_leaves(x):
+        if hasattr(leaf, "block_until_ready"):
+            leaf.block_until_ready()
+    return x

@@ -1,0 +1,15 @@
+"""``plax.lax``: the user-facing functions over core's primitives, with JAX's signatures.
+
+Each family module defines its primitives and their functions; this module is the
+public namespace.  lax is strict where ``plax.numpy`` is lenient: no implicit rank
+promotion and no dtype promotion beyond weakly typed Python scalars.
+"""
+
+from .prims.elementwise import *  # noqa: F401,F403
+from .prims.elementwise import __all__ as _elementwise_all
+from .prims.reductions import *  # noqa: F401,F403
+from .prims.reductions import __all__ as _reductions_all
+from .prims.structural import *  # noqa: F401,F403
+from .prims.structural import __all__ as _structural_all
+
+__all__ = sorted(set(_elementwise_all) | set(_structural_all) | set(_reductions_all))

@@ -1,0 +1,14 @@
+"""Core's primitive set, one module per family; each module lists its primitives."""
+
+from ..core import Primitive
+
+
+def all_primitives() -> list[Primitive]:
+    """Every primitive core defines, found in the family modules."""
+    from . import elementwise, structural, reductions
+    found = {}
+    for module in (elementwise, structural, reductions):
+        for value in vars(module).values():
+            if isinstance(value, Primitive):
+                found[value.name] = value
+    return sorted(found.values(), key=lambda p: p.name)
