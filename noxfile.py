@@ -1,0 +1,126 @@
+"""Sessions for the plax monorepo: one per package, plus tests, lint, demo and bench.
+
+    python3 -m nox -l              # list sessions
+    python3 -m nox                 # lint + tests (the whole suite; what .ci/run runs)
+    python3 -m nox -s core         # one package, alone in a fresh venv, non-editable
+    python3 -m nox -s demo         # examples/tour.py
+    python3 -m nox -s core -- -k dtypes -x   # arguments after -- go to pytest
+
+Every local package is installed from its directory, and all of a session's packages in
+ONE pip command, so pip resolves ``plax-core`` & co. to the directories here, never to
+an index. Environment variables (``PLAX_NUM_GENERATED_CASES``, ``PLAX_ENABLE_X64``,
+``PLAX_PLATFORMS``) pass through to the tests.
+"""
+
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.default_venv_backend = "venv"  # stdlib venv: nox needs nothing else
+
+# session name -> package directory under packages/
+PACKAGES = {
+    "core": "core",
+    "autodiff": "autodiff",
+    "batching": "batching",
+    "xla": "xla-backend",
+    "numpy": "numpy-api",
+    "random": "random",
+    "stax": "stax",
+    "optimizers": "optimizers",
+    "plax": "plax",
+}
+
+# session name -> the local packages it needs besides its own (layers: DESIGN.md)
+LOCAL_DEPS = {
+    "core": [],
+    "autodiff": ["core"],
+    "batching": ["core"],
+    "xla": ["core"],
+    "numpy": ["core"],
+    "random": ["core"],
+    "stax": ["core", "numpy", "random"],
+    "optimizers": ["core", "numpy"],
+    "plax": [name for name in PACKAGES if name != "plax"],
+}
+
+# The third-party plugin that core's tests install to prove the extension story.
+COUNTPRIMS = "packages/core/tests/thirdparty/plax-countprims"
+
+TEST_TOOLS = ["pytest", "pytest-xdist"]
+RUFF = "ruff==0.17.6"
+
+
+def _path(name):
+    return f"packages/{PACKAGES[name]}"
+
+
+def _tests(name):
+    return f"packages/{PACKAGES[name]}/tests"
+
+
+def _pytest(session, *test_dirs):
+    session.run("pytest", "-n", "auto", "--import-mode=importlib", *test_dirs,
+                *session.posargs)
+
+
+def _package_session(name):
+    def session_fn(session):
+        paths = [_path(dep) for dep in LOCAL_DEPS[name]] + [_path(name)]
+        if name == "core":
+            paths.append(COUNTPRIMS)
+        session.install(*TEST_TOOLS, *paths)
+        _pytest(session, _tests(name))
+
+    local = ", ".join([name, *LOCAL_DEPS[name]])
+    session_fn.__doc__ = f"Test plax-{name} alone: a fresh venv with {local} (non-editable)."
+    if name == "core":
+        session_fn.__doc__ = "Test plax-core alone (+ the third-party plugin plax-countprims)."
+    if name == "plax":
+        session_fn.__doc__ = "Test the meta-package plax: a fresh venv with every package."
+    return session_fn
+
+
+for _name in PACKAGES:
+    nox.session(name=_name)(_package_session(_name))
+
+
+@nox.session
+def tests(session):
+    """The whole suite: every package installed editable together, all tests."""
+    editable = []
+    for name in PACKAGES:
+        editable += ["-e", _path(name)]
+    session.install(*TEST_TOOLS, *editable, COUNTPRIMS)
+    _pytest(session, *[_tests(name) for name in PACKAGES])
+
+
+@nox.session
+def lint(session):
+    """ruff over the repository (settings: ruff.toml)."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".", *session.posargs)
+
+
+def _install_all(session, *extra):
+    paths = [_path(name) for name in PACKAGES if name != "plax"]
+    session.install(*paths, "packages/plax[examples]", *extra)
+
+
+@nox.session
+def demo(session):
+    """Install plax (non-editable, with the [examples] extra) and run examples/tour.py."""
+    _install_all(session)
+    session.run("python", "examples/tour.py", *session.posargs)
+
+
+@nox.session
+def bench(session):
+    """Run benchmarks/run.py (benchmarks arrive with issue #5)."""
+    if not (ROOT / "benchmarks" / "run.py").exists():
+        session.skip("no benchmarks/run.py yet: benchmarks arrive with issue #5")
+    _install_all(session)
+    session.run("python", "benchmarks/run.py", *session.posargs)

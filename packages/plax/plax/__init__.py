@@ -1,0 +1,77 @@
+"""plax: composable transformations of numerical Python functions, with JAX's API.
+
+This meta-package gives the single ``plax`` namespace over the plax packages:
+``from plax import grad, jit, vmap, random``, ``import plax.numpy as jnp``,
+``plax.lax``, ``plax.scipy``, ``plax.nn``, ``plax.tree_util``, ``plax.stax``,
+``plax.optimizers``, ``plax.config``. It holds no code of its own: every name is the
+very object of the package that implements it (plax-core, plax-autodiff,
+plax-batching, plax-xla, plax-numpy, plax-random, plax-stax, plax-optimizers).
+"""
+
+# The submodules reachable as attributes right after ``import plax``, as in JAX.
+from plax import dtypes, lax, nn, numpy, random, scipy, tree_util
+from plax_autodiff import (
+    checkpoint,
+    custom_jvp,
+    custom_vjp,
+    grad,
+    hessian,
+    jacfwd,
+    jacrev,
+    jvp,
+    linearize,
+    remat,
+    value_and_grad,
+    vjp,
+)
+from plax_batching import vmap
+from plax_core import (
+    Array,
+    ShapedArray,
+    block_until_ready,
+    default_backend,
+    device_put,
+    devices,
+    eval_jaxpr,
+    make_jaxpr,
+)
+from plax_core.config import config
+from plax_xla import jit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # transformations
+    "grad",
+    "value_and_grad",
+    "jvp",
+    "vjp",
+    "linearize",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "custom_jvp",
+    "custom_vjp",
+    "checkpoint",
+    "remat",
+    "vmap",
+    "jit",
+    # jaxprs, arrays and devices
+    "make_jaxpr",
+    "eval_jaxpr",
+    "device_put",
+    "devices",
+    "default_backend",
+    "block_until_ready",
+    "ShapedArray",
+    "Array",
+    "config",
+    # submodules
+    "dtypes",
+    "lax",
+    "nn",
+    "numpy",
+    "random",
+    "scipy",
+    "tree_util",
+]
