@@ -5,18 +5,46 @@ sibling package and no jaxlib; the NumPy reference backend makes it usable alone
 """
 
 from . import config as _config_module
-from . import dtypes, tree_util
+from . import (
+    dtypes,
+    lax,  # noqa: E402  (lax needs the names above)
+    tree_util,
+)
 from .array import Array
-from .backend import (Backend, BackendUnavailable, block_until_ready, default_backend,
-                      device_put, devices, get_backend)
+from .backend import (
+    Backend,
+    BackendUnavailable,
+    block_until_ready,
+    default_backend,
+    device_put,
+    devices,
+    get_backend,
+)
 from .config import config
-from .core import (ConcretizationTypeError, EscapedTracerError, MainTrace, Primitive,
-                   ShapedArray, ShapeDtypeStruct, Trace, Tracer, get_aval, new_main)
-from .jaxpr import (ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var, eval_jaxpr, make_jaxpr,
-                    trace_to_jaxpr)
+from .core import (
+    ConcretizationTypeError,
+    EscapedTracerError,
+    MainTrace,
+    Primitive,
+    ShapedArray,
+    ShapeDtypeStruct,
+    Trace,
+    Tracer,
+    get_aval,
+    new_main,
+)
+from .jaxpr import (
+    ClosedJaxpr,
+    Jaxpr,
+    JaxprEqn,
+    Literal,
+    Var,
+    eval_jaxpr,
+    make_jaxpr,
+    trace_to_jaxpr,
+)
 from .plugins import get_registry, hookimpl
 from .registry import MissingRuleError, Registry, RuleTable
-from . import lax  # noqa: E402  (lax needs the names above)
 
 
 class _Transformations:

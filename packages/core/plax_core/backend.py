@@ -8,7 +8,8 @@ packages register better backends through the ``plax_register_backends`` hook.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,7 @@ class NumpyBackend(Backend):
     def to_numpy(self, array):
         return array._value
 
-    def wrap(self, value: np.ndarray, aval) -> "Array":
+    def wrap(self, value: np.ndarray, aval):
         from .array import Array
         return Array(value, aval, self)
 

@@ -16,15 +16,15 @@ operations on constants are recorded into the jaxpr being built.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import dtypes
 from .array_methods import ArrayMethods
 from .registry import MissingRuleError
-
 
 # --------------------------------------------------------------------------- avals
 
@@ -58,7 +58,7 @@ class ShapedArray:
         return hash((self.shape, self.dtype, self.weak_type))
 
     def str_short(self):
-        return f"{short_dtype_name(self.dtype)}[{','.join(map(str, self.shape))}]"
+        return f"{dtypes.short_dtype_name(self.dtype)}[{','.join(map(str, self.shape))}]"
 
     def __repr__(self):
         weak = ", weak_type=True" if self.weak_type else ""
@@ -87,18 +87,6 @@ class ShapeDtypeStruct:
 
     def __hash__(self):
         return hash((self.shape, self.dtype, self.weak_type))
-
-
-_SHORT_NAMES = {"bool": "bool", "bfloat16": "bf16", "float0": "float0"}
-
-
-def short_dtype_name(dtype) -> str:
-    dtype = np.dtype(dtype)
-    if dtype.name in _SHORT_NAMES:
-        return _SHORT_NAMES[dtype.name]
-    if dtype == dtypes.float0:
-        return "float0"
-    return dtype.str[1] + str(dtype.itemsize * 8) if dtype.kind in "iufc" else dtype.name
 
 
 _PYTHON_SCALARS = (bool, int, float, complex)
@@ -192,18 +180,18 @@ class Trace:
     def __init__(self, main: MainTrace):
         self.main = main
 
-    def pure(self, val) -> "Tracer":
+    def pure(self, val) -> Tracer:
         """Wrap a value that is constant with respect to this transformation."""
         raise NotImplementedError
 
-    def lift(self, tracer: "Tracer") -> "Tracer":
+    def lift(self, tracer: Tracer) -> Tracer:
         """Wrap a tracer of an outer (lower-level) transformation."""
         return self.pure(tracer)
 
     def process_primitive(self, primitive: Primitive, tracers, params):
         raise NotImplementedError
 
-    def full_raise(self, val) -> "Tracer":
+    def full_raise(self, val) -> Tracer:
         if not isinstance(val, Tracer):
             return self.pure(val)
         level = self.main.level

@@ -10,8 +10,9 @@ user-facing wrapper with pytrees.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -162,10 +163,11 @@ def pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: str = "    ") -> str:
     params = ""
     if eqn.params:
         items = [f"{k}={_pp_param(v, namer, indent)}" for k, v in sorted(eqn.params.items())]
-        params = "[" + (" " if len(items) < 4 else "\n" + indent + "  ").join(items)
-        params += "]" if len(items) < 4 else "\n" + indent + "]"
-        if any("\n" in i for i in items) and len(items) < 4:
-            params = "[\n" + indent + "  " + ("\n" + indent + "  ").join(items) + "\n" + indent + "]"
+        if any("\n" in item for item in items):
+            sep = "\n" + indent + "  "
+            params = "[" + sep + sep.join(items) + "\n" + indent + "]"
+        else:
+            params = "[" + " ".join(items) + "]"
     return f"{outs} = {eqn.primitive.name}{params} {ins}".rstrip()
 
 
@@ -218,7 +220,7 @@ class JaxprBuilder:
         self.const_vars: dict[int, tuple[Var, Any]] = {}
         self.tracers: list[JaxprTracer] = []
 
-    def new_tracer(self, trace, aval) -> "JaxprTracer":
+    def new_tracer(self, trace, aval) -> JaxprTracer:
         tracer = JaxprTracer(trace, aval)
         self.tracers.append(tracer)
         self.tracer_to_var[id(tracer)] = Var(aval)

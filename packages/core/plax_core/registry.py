@@ -8,8 +8,9 @@ transformations plugins offer, and the backend factories.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 class MissingRuleError(NotImplementedError):

@@ -5,7 +5,7 @@ from ..core import Primitive
 
 def all_primitives() -> list[Primitive]:
     """Every primitive core defines, found in the family modules."""
-    from . import elementwise, structural, reductions
+    from . import elementwise, reductions, structural
     found = {}
     for module in (elementwise, structural, reductions):
         for value in vars(module).values():
