@@ -13,3 +13,16 @@ from .prims.structural import *  # noqa: F401,F403
 from .prims.structural import __all__ as _structural_all
 
 __all__ = sorted(set(_elementwise_all) | set(_structural_all) | set(_reductions_all))
+
+
+def _export_primitives():
+    """``lax.add_p`` and friends, as JAX exposes them (not part of ``__all__``)."""
+    from .core import Primitive
+    from .prims import elementwise, elementwise_math, reductions, structural
+    for module in (elementwise, elementwise_math, structural, reductions):
+        for name, value in vars(module).items():
+            if name.endswith("_p") and isinstance(value, Primitive):
+                globals()[name] = value
+
+
+_export_primitives()

@@ -7,7 +7,7 @@ def all_primitives() -> list[Primitive]:
     """Every primitive core defines, found in the family modules."""
     from . import elementwise, reductions, structural
     found = {}
-    for module in (elementwise, structural, reductions):
+    for module in (elementwise, elementwise_math, structural, reductions):
         for value in vars(module).values():
             if isinstance(value, Primitive):
                 found[value.name] = value
