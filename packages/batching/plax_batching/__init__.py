@@ -1,19 +1,34 @@
-"""plax-batching: automatic vectorisation for plax (``vmap``).
+"""plax-batching: automatic vectorisation for plax (``vmap``), built the way JAX builds it.
 
-This package is a stub, filled by issue #4. It already registers ``vmap`` with
-plax-core through the ``plax`` entry-point group, so the plugin wiring works and is
-tested, but ``vmap`` raises ``NotImplementedError``. The signature is JAX's.
+``vmap(f)`` runs ``f`` once on ``BatchTracer``s: each carries a whole batch of values
+and the axis that indexes the examples (``batching.py``).  Every primitive the traced
+function binds is replaced by its batched form through one rule per primitive from
+the registry's ``"batching"`` table, which this package's plugin fills for every core
+primitive (``rules.py``: a handful of family helpers).  ``api.py`` handles the
+pytrees, ``in_axes``/``out_axes`` and the error messages.  vmap nests with itself and
+with every other transformation, because each call pushes its own level on core's
+trace stack.
 """
 
-__all__ = ["vmap"]
+from .api import flatten_axes, vmap
+from .batching import (
+    BatchTrace,
+    BatchTracer,
+    batch_flat,
+    batch_jaxpr,
+    batch_jaxpr_out_dims,
+    batching_rules,
+    bdim_at_front,
+    broadcast,
+    matchaxis,
+    moveaxis,
+    not_mapped,
+)
+from .rules import broadcasting_rule, per_example_rule, reducer_rule
 
-
-def _not_implemented(name):
-    return NotImplementedError(
-        f"plax.{name} is not implemented yet: plax-batching is a stub (issue #4)"
-    )
-
-
-def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
-    """``fun`` mapped over the axes ``in_axes`` of its arguments, stacked at ``out_axes``."""
-    raise _not_implemented("vmap")
+__version__ = "0.1.0"
+__all__ = [
+    "BatchTrace", "BatchTracer", "batch_flat", "batch_jaxpr", "batch_jaxpr_out_dims",
+    "batching_rules", "bdim_at_front", "broadcast", "broadcasting_rule", "flatten_axes",
+    "matchaxis", "moveaxis", "not_mapped", "per_example_rule", "reducer_rule", "vmap",
+]
