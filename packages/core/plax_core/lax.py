@@ -5,6 +5,7 @@ public namespace.  lax is strict where ``plax.numpy`` is lenient: no implicit ra
 promotion and no dtype promotion beyond weakly typed Python scalars.
 """
 
+from .ad_util import stop_gradient, stop_gradient_p  # noqa: F401
 from .prims.elementwise import *  # noqa: F401,F403
 from .prims.elementwise import __all__ as _elementwise_all
 from .prims.reductions import *  # noqa: F401,F403
@@ -12,7 +13,8 @@ from .prims.reductions import __all__ as _reductions_all
 from .prims.structural import *  # noqa: F401,F403
 from .prims.structural import __all__ as _structural_all
 
-__all__ = sorted(set(_elementwise_all) | set(_structural_all) | set(_reductions_all))
+__all__ = sorted(set(_elementwise_all) | set(_structural_all) | set(_reductions_all)
+                 | {"stop_gradient"})
 
 
 def _export_primitives():

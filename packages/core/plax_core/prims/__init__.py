@@ -5,9 +5,10 @@ from ..core import Primitive
 
 def all_primitives() -> list[Primitive]:
     """Every primitive core defines, found in the family modules."""
-    from . import elementwise, reductions, structural
+    from .. import ad_util
+    from . import elementwise, elementwise_math, reductions, structural
     found = {}
-    for module in (elementwise, elementwise_math, structural, reductions):
+    for module in (elementwise, elementwise_math, structural, reductions, ad_util):
         for value in vars(module).values():
             if isinstance(value, Primitive):
                 found[value.name] = value
