@@ -1,0 +1,212 @@
+"""The operators and methods shared by ``Array`` and ``Tracer`` (NumPy's, with JAX's rules).
+
+Everything here forwards to ``plax_core.ops``, so concrete arrays and traced values
+behave the same.  core.py imports this module at its top, so plax modules are imported
+lazily (``_ops()``), never at import time.
+"""
+
+from __future__ import annotations
+
+_OPS = []
+
+
+def _ops():
+    """``plax_core.ops``, imported on first use (it needs core, which needs this module)."""
+    if not _OPS:
+        from . import ops
+        _OPS.append(ops)
+    return _OPS[0]
+
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def _accepts(other) -> bool:
+    """Operands the operators take (as JAX: arrays and scalars, not lists or None)."""
+    if type(other) in _PY_SCALARS or isinstance(other, ArrayMethods):
+        return True
+    import numpy as np
+    if isinstance(other, (np.ndarray, np.generic)):
+        return other.dtype.kind in "biufc" or other.dtype.name == "bfloat16"
+    from .core import ShapedArray
+    return isinstance(getattr(other, "aval", None), ShapedArray)
+
+
+def _binary(name: str, fn_name: str, reflected: bool = False):
+    def op(self, other):
+        if not _accepts(other):
+            return NotImplemented
+        fn = getattr(_ops(), fn_name)
+        return fn(other, self) if reflected else fn(self, other)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"``{'other, self' if reflected else 'self, other'}`` -> ops.{fn_name}"
+    return op
+
+
+def _unary(name: str, fn_name: str):
+    def op(self):
+        return getattr(_ops(), fn_name)(self)
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _normalize_shape(args):
+    """``reshape(2, 3)`` and ``reshape((2, 3))`` both mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return args
+
+
+class ArrayMethods:
+    """NumPy's operators and methods for plax arrays and tracers."""
+
+    __slots__ = ()
+
+    # --- arithmetic and their reflections
+    __add__ = _binary("__add__", "add")
+    __radd__ = _binary("__radd__", "add", True)
+    __sub__ = _binary("__sub__", "subtract")
+    __rsub__ = _binary("__rsub__", "subtract", True)
+    __mul__ = _binary("__mul__", "multiply")
+    __rmul__ = _binary("__rmul__", "multiply", True)
+    __truediv__ = _binary("__truediv__", "true_divide")
+    __rtruediv__ = _binary("__rtruediv__", "true_divide", True)
+    __floordiv__ = _binary("__floordiv__", "floor_divide")
+    __rfloordiv__ = _binary("__rfloordiv__", "floor_divide", True)
+    __mod__ = _binary("__mod__", "remainder")
+    __rmod__ = _binary("__rmod__", "remainder", True)
+    __divmod__ = _binary("__divmod__", "divmod")
+    __rdivmod__ = _binary("__rdivmod__", "divmod", True)
+    __matmul__ = _binary("__matmul__", "matmul")
+    __rmatmul__ = _binary("__rmatmul__", "matmul", True)
+    __rpow__ = _binary("__rpow__", "power", True)
+
+    def __pow__(self, other, modulo=None):
+        if modulo is not None:
+            raise NotImplementedError("pow() with a modulus is not supported by plax arrays")
+        if not _accepts(other):
+            return NotImplemented
+        return _ops().power(self, other)
+
+    # --- comparisons (elementwise; == and != with non-arrays fall back to identity)
+    __eq__ = _binary("__eq__", "equal")
+    __ne__ = _binary("__ne__", "not_equal")
+    __lt__ = _binary("__lt__", "less")
+    __le__ = _binary("__le__", "less_equal")
+    __gt__ = _binary("__gt__", "greater")
+    __ge__ = _binary("__ge__", "greater_equal")
+
+    # --- bitwise / logical
+    __and__ = _binary("__and__", "bitwise_and")
+    __rand__ = _binary("__rand__", "bitwise_and", True)
+    __or__ = _binary("__or__", "bitwise_or")
+    __ror__ = _binary("__ror__", "bitwise_or", True)
+    __xor__ = _binary("__xor__", "bitwise_xor")
+    __rxor__ = _binary("__rxor__", "bitwise_xor", True)
+    __lshift__ = _binary("__lshift__", "left_shift")
+    __rlshift__ = _binary("__rlshift__", "left_shift", True)
+    __rshift__ = _binary("__rshift__", "right_shift")
+    __rrshift__ = _binary("__rrshift__", "right_shift", True)
+
+    # --- unary
+    __neg__ = _unary("__neg__", "negative")
+    __pos__ = _unary("__pos__", "positive")
+    __abs__ = _unary("__abs__", "absolute")
+    __invert__ = _unary("__invert__", "invert")
+
+    def __round__(self, ndigits=None):
+        return _ops().round(self, 0 if ndigits is None else ndigits)
+
+    # --- indexing
+    def __getitem__(self, idx):
+        return _ops().getitem(self, idx)
+
+    def __setitem__(self, idx, value):
+        raise TypeError(f"'{type(self).__name__}' object does not support item assignment. "
+                        f"plax arrays are immutable; instead of x[idx] = y use "
+                        f"x = x.at[idx].set(y) (arriving with plax issue #9).")
+
+    @property
+    def at(self):
+        raise NotImplementedError("x.at[...] arrives with plax issue #9 (indexed updates "
+                                  "need the scatter primitive)")
+
+    # --- attributes
+    T = property(lambda self: _ops().transpose(self))
+    mT = property(lambda self: _ops().swapaxes(self, -1, -2))
+    real = property(lambda self: _ops().real(self))
+    imag = property(lambda self: _ops().imag(self))
+
+    # --- methods (NumPy's signatures)
+    def astype(self, dtype, copy=False):
+        return _ops().astype(self, dtype)
+
+    def reshape(self, *shape, order="C"):
+        return _ops().reshape(self, _normalize_shape(shape), order)
+
+    def transpose(self, *axes):
+        axes = _normalize_shape(axes)
+        return _ops().transpose(self, axes if axes and axes != (None,) else None)
+
+    def swapaxes(self, axis1, axis2):
+        return _ops().swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis=None):
+        return _ops().squeeze(self, axis)
+
+    def ravel(self, order="C"):
+        return _ops().ravel(self, order)
+
+    def flatten(self, order="C"):
+        return _ops().ravel(self, order)
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        return _ops().sum(self, axis, dtype, out, keepdims, initial, where)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        return _ops().prod(self, axis, dtype, out, keepdims, initial, where)
+
+    def max(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        return _ops().max(self, axis, out, keepdims, initial, where)
+
+    def min(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        return _ops().min(self, axis, out, keepdims, initial, where)
+
+    def all(self, axis=None, out=None, keepdims=False, *, where=None):
+        return _ops().all(self, axis, out, keepdims, where=where)
+
+    def any(self, axis=None, out=None, keepdims=False, *, where=None):
+        return _ops().any(self, axis, out, keepdims, where=where)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+        return _ops().mean(self, axis, dtype, out, keepdims, where=where)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+            correction=None):
+        return _ops().var(self, axis, dtype, out, ddof, keepdims, where=where,
+                          correction=correction)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+            correction=None):
+        return _ops().std(self, axis, dtype, out, ddof, keepdims, where=where,
+                          correction=correction)
+
+    def argmax(self, axis=None, out=None, keepdims=None):
+        return _ops().argmax(self, axis, out, keepdims)
+
+    def argmin(self, axis=None, out=None, keepdims=None):
+        return _ops().argmin(self, axis, out, keepdims)
+
+    def clip(self, min=None, max=None):  # noqa: A002
+        return _ops().clip(self, min, max)
+
+    def round(self, decimals=0):
+        return _ops().round(self, decimals)
+
+    def conj(self):
+        return _ops().conj(self)
+
+    conjugate = conj
+
+    def dot(self, b):
+        return _ops().dot(self, b)

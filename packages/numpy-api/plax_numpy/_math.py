@@ -1,0 +1,411 @@
+"""Elementwise math: NumPy's ufunc names over lax primitives, with JAX's promotion.
+
+Functions that only make sense for floats (``exp``, ``sin``, ...) promote integer and
+bool inputs to the default inexact type, as ``jax.numpy`` does; arithmetic keeps
+integer types (``add``, ``floor_divide``, ``remainder``...; see ``plax_core.ops``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plax_core import core, dtypes, lax, ops
+from plax_core.core import get_aval
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder",
+    "mod", "fmod", "divmod", "power", "pow", "float_power", "negative", "positive", "abs",
+    "absolute", "fabs", "sign", "floor", "ceil", "round", "around", "round_", "rint",
+    "trunc", "fix", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp",
+    "logaddexp2", "sqrt", "cbrt", "square", "reciprocal", "sin", "cos", "tan", "arcsin",
+    "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh", "arccosh",
+    "arctanh", "asin", "acos", "atan", "atan2", "asinh", "acosh", "atanh", "deg2rad",
+    "rad2deg", "degrees", "radians", "hypot", "maximum", "minimum", "fmax", "fmin",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_not", "bitwise_invert", "invert", "left_shift", "right_shift",
+    "bitwise_left_shift", "bitwise_right_shift", "equal", "not_equal", "less",
+    "less_equal", "greater", "greater_equal", "isfinite", "isnan", "isinf", "isposinf",
+    "isneginf", "nextafter", "conj", "conjugate", "real", "imag", "angle", "clip", "where",
+    "nonzero", "argwhere", "copysign", "signbit", "sinc", "heaviside", "isclose",
+    "allclose", "array_equal", "iscomplexobj", "isrealobj", "nan_to_num",
+]
+
+# ------------------------------------------------------------- from plax_core.ops
+
+add, subtract, multiply = ops.add, ops.subtract, ops.multiply
+divide = true_divide = ops.true_divide
+floor_divide, remainder, mod, divmod = ops.floor_divide, ops.remainder, ops.mod, ops.divmod
+power = pow = ops.power  # noqa: A001
+negative, positive = ops.negative, ops.positive
+abs = absolute = ops.absolute  # noqa: A001
+maximum, minimum = ops.maximum, ops.minimum
+logical_and, logical_or = ops.logical_and, ops.logical_or
+logical_xor, logical_not = ops.logical_xor, ops.logical_not
+bitwise_and, bitwise_or, bitwise_xor = ops.bitwise_and, ops.bitwise_or, ops.bitwise_xor
+bitwise_not = bitwise_invert = invert = ops.invert
+left_shift = bitwise_left_shift = ops.left_shift
+right_shift = bitwise_right_shift = ops.right_shift
+equal, not_equal, less, less_equal = ops.equal, ops.not_equal, ops.less, ops.less_equal
+greater, greater_equal = ops.greater, ops.greater_equal
+conj = conjugate = ops.conj
+real, imag, clip = ops.real, ops.imag, ops.clip
+round = around = round_ = ops.round  # noqa: A001
+
+
+# ------------------------------------------------------------- float functions
+
+def _inexact_unary(name, laxfn, doc=None):
+    def fn(x, /):
+        (x,) = ops.promote_args_inexact(name, x)
+        return laxfn(x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc or f"Elementwise ``{name}`` (integers promote to the default float)."
+    return fn
+
+
+exp = _inexact_unary("exp", lax.exp)
+exp2 = _inexact_unary("exp2", lax.exp2)
+expm1 = _inexact_unary("expm1", lax.expm1)
+log = _inexact_unary("log", lax.log)
+log1p = _inexact_unary("log1p", lax.log1p)
+sqrt = _inexact_unary("sqrt", lax.sqrt)
+cbrt = _inexact_unary("cbrt", lax.cbrt)
+sin = _inexact_unary("sin", lax.sin)
+cos = _inexact_unary("cos", lax.cos)
+tan = _inexact_unary("tan", lax.tan)
+arcsin = asin = _inexact_unary("arcsin", lax.asin)
+arccos = acos = _inexact_unary("arccos", lax.acos)
+arctan = atan = _inexact_unary("arctan", lax.atan)
+sinh = _inexact_unary("sinh", lax.sinh)
+cosh = _inexact_unary("cosh", lax.cosh)
+tanh = _inexact_unary("tanh", lax.tanh)
+arcsinh = asinh = _inexact_unary("arcsinh", lax.asinh)
+arccosh = acosh = _inexact_unary("arccosh", lax.acosh)
+arctanh = atanh = _inexact_unary("arctanh", lax.atanh)
+
+
+_const = ops.scalar_like
+
+
+def log2(x, /):
+    (x,) = ops.promote_args_inexact("log2", x)
+    return lax.div(lax.log(x), _const(x, np.log(2)))
+
+
+def log10(x, /):
+    (x,) = ops.promote_args_inexact("log10", x)
+    return lax.div(lax.log(x), _const(x, np.log(10)))
+
+
+def deg2rad(x, /):
+    (x,) = ops.promote_args_inexact("deg2rad", x)
+    return lax.mul(x, _const(x, np.pi / 180))
+
+
+def rad2deg(x, /):
+    (x,) = ops.promote_args_inexact("rad2deg", x)
+    return lax.mul(x, _const(x, 180 / np.pi))
+
+
+radians, degrees = deg2rad, rad2deg
+
+
+def arctan2(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("arctan2", x1, x2)
+    return lax.atan2(x1, x2)
+
+
+atan2 = arctan2
+
+
+def nextafter(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("nextafter", x1, x2)
+    return lax.nextafter(x1, x2)
+
+
+def float_power(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("float_power", x1, x2)
+    return lax.pow(x1, x2)
+
+
+def fmod(x1, x2, /):
+    """C's fmod: the remainder has the sign of the dividend."""
+    x1, x2 = ops.promote_args_numeric("fmod", x1, x2)
+    if ops._kind(x1) in "iu":
+        x2 = lax.select(lax.eq(x2, _const(x2, 0)), lax.full_like(x2, 1), x2)
+    return lax.rem(x1, x2)
+
+
+def square(x, /):
+    (x,) = ops.promote_args_numeric("square", x)
+    return lax.square(x)
+
+
+def reciprocal(x, /):
+    (x,) = ops.promote_args_inexact("reciprocal", x)
+    return lax.integer_pow(x, -1)
+
+
+def fabs(x, /):
+    (x,) = ops.promote_args_inexact("fabs", x)
+    if ops._kind(x) == "c":
+        raise TypeError("fabs does not accept complex arguments; use abs")
+    return lax.abs(x)
+
+
+def sign(x, /):
+    (x,) = ops.promote_args_numeric("sign", x)
+    return lax.sign(x)
+
+
+def _integral_passthrough(name, laxfn):
+    def fn(x, /):
+        (x,) = ops.promote_args(name, x)
+        kind = ops._kind(x)
+        if kind in "biu":
+            return ops.as_array(x)
+        if kind == "c":
+            raise TypeError(f"{name} does not accept complex arguments")
+        return laxfn(x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``; integer and bool inputs are returned unchanged."
+    return fn
+
+
+floor = _integral_passthrough("floor", lax.floor)
+ceil = _integral_passthrough("ceil", lax.ceil)
+rint = _integral_passthrough(
+    "rint", lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN))
+trunc = fix = _integral_passthrough(
+    "trunc", lambda x: lax.select(lax.lt(x, _const(x, 0)), lax.ceil(x), lax.floor(x)))
+
+
+def hypot(x1, x2, /):
+    """sqrt(x1**2 + x2**2) without overflow in the intermediate squares."""
+    x1, x2 = ops.promote_args_inexact("hypot", x1, x2)
+    if ops._kind(x1) == "c":
+        raise TypeError("hypot does not accept complex arguments")
+    x1, x2 = lax.abs(x1), lax.abs(x2)
+    big, small = lax.max(x1, x2), lax.min(x1, x2)
+    zero = _const(big, 0)
+    safe = lax.select(lax.eq(big, zero), lax.full_like(big, 1), big)
+    ratio = lax.div(small, safe)
+    out = lax.mul(big, lax.sqrt(lax.add(_const(big, 1), lax.mul(ratio, ratio))))
+    out = lax.select(lax.eq(big, zero), big, out)
+    inf = lax.bitwise_or(lax.eq(x1, _const(x1, np.inf)), lax.eq(x2, _const(x2, np.inf)))
+    return lax.select(inf, lax.full_like(out, np.inf), out)
+
+
+def logaddexp(x1, x2, /):
+    """log(exp(x1) + exp(x2)) computed stably."""
+    x1, x2 = ops.promote_args_inexact("logaddexp", x1, x2)
+    big = lax.max(x1, x2)
+    delta = lax.sub(x1, x2)
+    out = lax.add(big, lax.log1p(lax.exp(lax.neg(lax.abs(delta)))))
+    # equal infinities give NaN in delta: the answer is then x1 + x2 (inf, or NaN)
+    return lax.select(lax.ne(delta, delta), lax.add(x1, x2), out)
+
+
+def logaddexp2(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("logaddexp2", x1, x2)
+    ln2 = _const(x1, np.log(2))
+    return lax.div(logaddexp(lax.mul(x1, ln2), lax.mul(x2, ln2)), ln2)
+
+
+def fmax(x1, x2, /):
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN)."""
+    x1, x2 = ops.promote_args("fmax", x1, x2)
+    return lax.select(lax.bitwise_or(isnan(x2), lax.gt(x1, x2)), x1, x2) \
+        if ops._kind(x1) in "fc" else ops.maximum(x1, x2)
+
+
+def fmin(x1, x2, /):
+    x1, x2 = ops.promote_args("fmin", x1, x2)
+    return lax.select(lax.bitwise_or(isnan(x2), lax.lt(x1, x2)), x1, x2) \
+        if ops._kind(x1) in "fc" else ops.minimum(x1, x2)
+
+
+# ------------------------------------------------------------- predicates
+
+def _bool_like(x, value):
+    return lax.full_like(x, value, np.bool_)
+
+
+def isfinite(x, /):
+    (x,) = ops.promote_args("isfinite", x)
+    kind = ops._kind(x)
+    if kind == "f":
+        return lax.is_finite(x)
+    if kind == "c":
+        return lax.bitwise_and(lax.is_finite(lax.real(x)), lax.is_finite(lax.imag(x)))
+    return _bool_like(x, True)
+
+
+def isnan(x, /):
+    (x,) = ops.promote_args("isnan", x)
+    return lax.ne(x, x) if ops._kind(x) in "fc" else _bool_like(x, False)
+
+
+def isinf(x, /):
+    (x,) = ops.promote_args("isinf", x)
+    kind = ops._kind(x)
+    if kind == "f":
+        return lax.eq(lax.abs(x), _const(x, np.inf))
+    if kind == "c":
+        return lax.bitwise_or(isinf(lax.real(x)), isinf(lax.imag(x)))
+    return _bool_like(x, False)
+
+
+def isposinf(x, /):
+    (x,) = ops.promote_args("isposinf", x)
+    return lax.eq(x, _const(x, np.inf)) if ops._kind(x) == "f" else _bool_like(x, False)
+
+
+def isneginf(x, /):
+    (x,) = ops.promote_args("isneginf", x)
+    return lax.eq(x, _const(x, -np.inf)) if ops._kind(x) == "f" else _bool_like(x, False)
+
+
+def signbit(x, /):
+    """True where the sign bit is set (negative numbers, -0.0, negative NaNs)."""
+    (x,) = ops.promote_args("signbit", x)
+    kind = ops._kind(x)
+    if kind in "bu":
+        return _bool_like(x, False)
+    if kind == "i":
+        return lax.lt(x, _const(x, 0))
+    if kind == "c":
+        raise TypeError("signbit does not accept complex arguments")
+    dt = get_aval(x).dtype
+    if dt.itemsize == 2 and dt != np.float16:  # bfloat16: through float32 (exact)
+        x, dt = ops.convert(x, np.float32), np.dtype(np.float32)
+    int_dt = {2: np.int16, 4: np.int32, 8: np.int64}[dt.itemsize]
+    bits = lax.bitcast_convert_type(x, int_dt)
+    return lax.lt(bits, ops.convert(0, int_dt))
+
+
+def copysign(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("copysign", x1, x2)
+    if ops._kind(x1) == "c":
+        raise TypeError("copysign does not accept complex arguments")
+    mag = lax.abs(x1)
+    return lax.select(signbit(x2), lax.neg(mag), mag)
+
+
+def heaviside(x1, x2, /):
+    x1, x2 = ops.promote_args_inexact("heaviside", x1, x2)
+    zero = _const(x1, 0)
+    return lax.select(lax.lt(x1, zero), lax.full_like(x1, 0),
+                      lax.select(lax.eq(x1, zero), x2, lax.full_like(x1, 1)))
+
+
+def sinc(x, /):
+    """sin(pi x) / (pi x), 1 at 0."""
+    (x,) = ops.promote_args_inexact("sinc", x)
+    zero = _const(x, 0)
+    is_zero = lax.eq(x, zero)
+    safe = lax.select(is_zero, lax.full_like(x, 1), x)
+    pix = lax.mul(safe, _const(x, np.pi))
+    return lax.select(is_zero, lax.full_like(x, 1), lax.div(lax.sin(pix), pix))
+
+
+def angle(z, deg=False):
+    (z,) = ops.promote_args_inexact("angle", z)
+    if ops._kind(z) == "c":
+        out = lax.atan2(lax.imag(z), lax.real(z))
+    else:
+        out = lax.atan2(lax.full_like(z, 0), z)
+    return rad2deg(out) if deg else out
+
+
+def iscomplexobj(x) -> bool:
+    return dtypes.is_complex(get_aval(ops.operand(x, "iscomplexobj")).dtype)
+
+
+def isrealobj(x) -> bool:
+    return not iscomplexobj(x)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    (x,) = ops.promote_args("nan_to_num", x)
+    kind = ops._kind(x)
+    if kind == "c":
+        return lax.complex(nan_to_num(lax.real(x), nan=nan, posinf=posinf, neginf=neginf),
+                           nan_to_num(lax.imag(x), nan=nan, posinf=posinf, neginf=neginf))
+    if kind != "f":
+        return ops.as_array(x)
+    info = dtypes.finfo(get_aval(x).dtype)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    x = lax.select(isnan(x), lax.full_like(x, nan), x)
+    x = lax.select(isposinf(x), lax.full_like(x, posinf), x)
+    return lax.select(isneginf(x), lax.full_like(x, neginf), x)
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = ops.promote_args("isclose", a, b)
+    if ops._kind(a) not in "fc":
+        return ops.equal(a, b)
+    diff = lax.abs(lax.sub(a, b))
+    tol = lax.add(ops.convert(atol, get_aval(diff).dtype),
+                  lax.mul(ops.convert(rtol, get_aval(diff).dtype), lax.abs(b)))
+    finite = lax.bitwise_and(isfinite(a), isfinite(b))
+    out = lax.bitwise_or(lax.bitwise_and(finite, lax.le(diff, tol)), lax.eq(a, b))
+    if equal_nan:
+        out = lax.bitwise_or(out, lax.bitwise_and(isnan(a), isnan(b)))
+    return out
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return ops.all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False) -> bool:
+    a1, a2 = ops.operand(a1, "array_equal"), ops.operand(a2, "array_equal", 1)
+    if get_aval(a1).shape != get_aval(a2).shape:
+        return ops.array(False)
+    eq = ops.equal(a1, a2)
+    if equal_nan:
+        eq = ops.logical_or(eq, ops.logical_and(isnan(a1), isnan(a2)))
+    return ops.all(eq)
+
+
+# ------------------------------------------------------------- where / nonzero
+
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+    """``x`` where ``condition`` else ``y``; the one-argument form is ``nonzero``."""
+    if x is None and y is None:
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if x is None or y is None:
+        raise ValueError("where: either both or neither of x and y should be given")
+    c = ops.operand(condition, "where")
+    x, y = ops.promote_dtypes(ops.operand(x, "where", 1), ops.operand(y, "where", 2))
+    c, x, y = ops.promote_shapes("where", ops._to_bool(c), x, y)
+    shape = ops.broadcast_shapes(*(get_aval(v).shape for v in (c, x, y)), fname="where")
+    c, x, y = (ops.broadcast_to(v, shape, "where") for v in (c, x, y))
+    return lax.select(c, x, y)
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """Indices of the nonzero elements (needs a concrete array: the output size depends on
+    the values; pass ``size`` under a transformation once gather lands, issue #9)."""
+    a = ops.operand(a, "nonzero")
+    value = core.concrete_or_error(
+        None, a, "nonzero (and the one-argument form of where, argwhere)")
+    value = np.asarray(value)
+    if value.ndim == 0:
+        raise ValueError("nonzero: calling nonzero on 0d arrays is not allowed; use "
+                         "atleast_1d(a).nonzero()")
+    idx = np.nonzero(value)
+    if size is not None:
+        fill = 0 if fill_value is None else fill_value
+        idx = tuple(np.concatenate([i[:size], np.full(max(size - len(i), 0), fill)])
+                    for i in idx)
+    return tuple(ops.array(i.astype(dtypes.default_int_dtype())) for i in idx)
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    idx = nonzero(ops.operand(a, "argwhere") if get_aval(ops.operand(a)).ndim
+                  else ops.reshape(a, (1,)), size=size, fill_value=fill_value)
+    cols = [ops.reshape(i, (-1, 1)) for i in idx]
+    return lax.concatenate(cols, 1) if cols else ops.array(np.zeros((0, 0), np.int32))

@@ -1,0 +1,309 @@
+"""Shape manipulation: reshape, transpose, stacking, broadcasting, and shape queries."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from plax_core import core, lax, ops
+from plax_core.core import get_aval
+
+__all__ = [
+    "reshape", "ravel", "transpose", "permute_dims", "swapaxes", "moveaxis", "expand_dims",
+    "squeeze", "concatenate", "concat", "stack", "vstack", "hstack", "dstack",
+    "column_stack", "row_stack", "broadcast_to", "broadcast_arrays", "broadcast_shapes",
+    "atleast_1d", "atleast_2d", "atleast_3d", "shape", "ndim", "size", "isscalar", "flip",
+    "fliplr", "flipud", "split", "array_split", "tile", "repeat", "roll", "matrix_transpose",
+]
+
+
+def reshape(a, newshape=None, order="C", *, shape=None):
+    """``a`` with a new shape (one -1 allowed).  ``shape=`` is the NumPy 2 spelling."""
+    if shape is not None:
+        if newshape is not None:
+            raise TypeError("reshape: give only one of newshape and shape")
+        newshape = shape
+    if newshape is None:
+        raise TypeError("reshape: missing the new shape")
+    return ops.reshape(a, newshape, order)
+
+
+ravel = ops.ravel
+transpose = ops.transpose
+swapaxes = ops.swapaxes
+moveaxis = ops.moveaxis
+expand_dims = ops.expand_dims
+squeeze = ops.squeeze
+broadcast_arrays = ops.broadcast_arrays
+
+
+def permute_dims(a, axes=None):
+    return ops.transpose(a, axes)
+
+
+def matrix_transpose(x, /):
+    x = ops.operand(x, "matrix_transpose")
+    if get_aval(x).ndim < 2:
+        raise ValueError(f"matrix_transpose: x must be at least 2-d, got shape "
+                         f"{get_aval(x).shape}")
+    return ops.swapaxes(x, -1, -2)
+
+
+def broadcast_to(array, shape):
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    return ops.broadcast_to(array, shape, "broadcast_to")
+
+
+def broadcast_shapes(*shapes):
+    return ops.broadcast_shapes(*((s,) if isinstance(s, (int, np.integer)) else s
+                                  for s in shapes))
+
+
+def shape(a):
+    return ops.shape(a)
+
+
+def ndim(a):
+    return ops.ndim(a)
+
+
+def size(a, axis=None):
+    s = ops.shape(a)
+    if axis is None:
+        return int(np.prod(s, dtype=np.int64))
+    return s[ops.canonicalize_axis(axis, len(s), "size")]
+
+
+def isscalar(element) -> bool:
+    """True for Python/NumPy scalars and 0-d plax arrays (JAX's definition)."""
+    if isinstance(element, (bool, int, float, complex, np.generic)):
+        return True
+    if core.is_array_like(element) and not isinstance(element, np.ndarray):
+        return get_aval(element).ndim == 0
+    return False
+
+
+def _operands(fname, arrays):
+    if core.is_array_like(arrays) and not isinstance(arrays, (list, tuple)):
+        arrays = list(arrays)  # iterate the leading axis, as NumPy does
+    arrays = [ops.operand(a, fname, i) for i, a in enumerate(arrays)]
+    if not arrays:
+        raise ValueError(f"{fname}: need at least one array to concatenate")
+    return arrays
+
+
+def concatenate(arrays, axis=0, dtype=None):
+    """Join arrays along an existing axis (``axis=None`` flattens them first)."""
+    arrays = _operands("concatenate", arrays)
+    if axis is None:
+        arrays, axis = [ops.ravel(a) for a in arrays], 0
+    shapes = [get_aval(a).shape for a in arrays]
+    if any(len(s) == 0 for s in shapes):
+        raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
+    nd = len(shapes[0])
+    for i, s in enumerate(shapes[1:], 1):
+        if len(s) != nd:
+            raise ValueError(f"concatenate: all the input arrays must have the same number of "
+                             f"dimensions, but the array at index 0 has shape {shapes[0]} and "
+                             f"the array at index {i} has shape {s}")
+    axis = ops.canonicalize_axis(axis, nd, "concatenate")
+    for i, s in enumerate(shapes[1:], 1):
+        for d in range(nd):
+            if d != axis and s[d] != shapes[0][d]:
+                raise ValueError(
+                    f"concatenate: all the input array dimensions except for the "
+                    f"concatenation axis must match exactly, but along dimension {d}, the "
+                    f"array at index 0 has shape {shapes[0]} and the array at index {i} has "
+                    f"shape {s}")
+    arrays = ops.promote_dtypes(*arrays) if len(arrays) > 1 else arrays
+    if dtype is not None:
+        arrays = [ops.astype(a, dtype) for a in arrays]
+    if len(arrays) == 1:
+        return ops.array(arrays[0])
+    return lax.concatenate(arrays, axis)
+
+
+concat = concatenate
+
+
+def stack(arrays, axis=0, out=None, dtype=None):
+    """Join arrays of one shape along a new axis."""
+    if out is not None:
+        raise NotImplementedError("stack: the 'out' argument is not supported")
+    arrays = _operands("stack", arrays)
+    shapes = [get_aval(a).shape for a in arrays]
+    for i, s in enumerate(shapes[1:], 1):
+        if s != shapes[0]:
+            raise ValueError(f"stack: all input arrays must have the same shape, but the "
+                             f"array at index 0 has shape {shapes[0]} and the array at index "
+                             f"{i} has shape {s}")
+    axis = ops.canonicalize_axis(axis, len(shapes[0]) + 1, "stack")
+    return concatenate([ops.expand_dims(a, axis) for a in arrays], axis, dtype)
+
+
+def _atleast(nd, arys):
+    out = []
+    for a in arys:
+        a = ops.operand(a, f"atleast_{nd}d")
+        s = get_aval(a).shape
+        if len(s) < nd:
+            if nd == 3 and len(s) == 2:
+                s = s + (1,)
+            elif nd == 3 and len(s) == 1:
+                s = (1,) + s + (1,)
+            else:
+                s = (1,) * (nd - len(s)) + s
+            a = ops.reshape(a, s)
+        else:
+            a = ops.array(a)
+        out.append(a)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_1d(*arys):
+    return _atleast(1, arys)
+
+
+def atleast_2d(*arys):
+    return _atleast(2, arys)
+
+
+def atleast_3d(*arys):
+    return _atleast(3, arys)
+
+
+def _as_list(x):
+    return x if isinstance(x, list) else [x]
+
+
+def vstack(tup, dtype=None):
+    return concatenate(_as_list(atleast_2d(*_operands("vstack", tup))), 0, dtype)
+
+
+row_stack = vstack
+
+
+def hstack(tup, dtype=None):
+    arrs = _as_list(atleast_1d(*_operands("hstack", tup)))
+    return concatenate(arrs, 0 if get_aval(arrs[0]).ndim == 1 else 1, dtype)
+
+
+def dstack(tup, dtype=None):
+    return concatenate(_as_list(atleast_3d(*_operands("dstack", tup))), 2, dtype)
+
+
+def column_stack(tup):
+    arrs = []
+    for a in _operands("column_stack", tup):
+        if get_aval(a).ndim < 2:
+            a = ops.reshape(a, (-1, 1))
+        arrs.append(a)
+    return concatenate(arrs, 1)
+
+
+def flip(m, axis=None):
+    m = ops.operand(m, "flip")
+    nd = get_aval(m).ndim
+    axes = ops.reduction_axes(axis, nd, "flip")
+    return lax.rev(m, axes) if axes else ops.as_array(m)
+
+
+def fliplr(m):
+    return flip(m, 1)
+
+
+def flipud(m):
+    return flip(m, 0)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    ary = ops.operand(ary, "array_split")
+    s = get_aval(ary).shape
+    axis = ops.canonicalize_axis(axis, len(s), "array_split")
+    n = s[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = operator.index(indices_or_sections)
+        if k <= 0:
+            raise ValueError("array_split: number of sections must be larger than 0")
+        sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+        bounds = np.cumsum([0] + sizes).tolist()
+    else:
+        idx = [operator.index(core.concrete_or_error(None, i, "split indices"))
+               for i in indices_or_sections]
+        bounds = [0] + [min(max(i if i >= 0 else i + n, 0), n) for i in idx] + [n]
+    return [lax.slice_in_dim(ary, lo, max(lo, hi), axis=axis)
+            for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def split(ary, indices_or_sections, axis=0):
+    if isinstance(indices_or_sections, (int, np.integer)):
+        n = ops.shape(ary)[ops.canonicalize_axis(axis, ops.ndim(ary), "split")]
+        if n % indices_or_sections:
+            raise ValueError(f"split: array split does not result in an equal division "
+                             f"({n} elements into {indices_or_sections} sections)")
+    return array_split(ary, indices_or_sections, axis)
+
+
+def tile(A, reps):  # noqa: N803
+    A = ops.operand(A, "tile")
+    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    s = get_aval(A).shape
+    nd = max(len(s), len(reps))
+    s = (1,) * (nd - len(s)) + s
+    reps = (1,) * (nd - len(reps)) + tuple(operator.index(r) for r in reps)
+    a = ops.reshape(A, s)
+    expanded = ops.reshape(a, tuple(x for d in s for x in (1, d)))
+    big = ops.broadcast_to(expanded, tuple(x for r, d in zip(reps, s) for x in (r, d)), "tile")
+    return ops.reshape(big, tuple(r * d for r, d in zip(reps, s)))
+
+
+def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+    """Repeat each element (``repeats`` a concrete int or a sequence of ints)."""
+    a = ops.operand(a, "repeat")
+    if axis is None:
+        a, axis = ops.ravel(a), 0
+    s = get_aval(a).shape
+    axis = ops.canonicalize_axis(axis, len(s), "repeat")
+    if isinstance(repeats, (int, np.integer)):
+        r = operator.index(repeats)
+        if r < 0:
+            raise ValueError("repeat: negative repeats are not allowed")
+        x = ops.expand_dims(a, axis + 1)
+        x = ops.broadcast_to(x, s[:axis + 1] + (r,) + s[axis + 1:], "repeat")
+        return ops.reshape(x, s[:axis] + (s[axis] * r,) + s[axis + 1:])
+    reps = [operator.index(r) for r in np.asarray(
+        core.concrete_or_error(None, repeats, "repeat counts")).ravel()]
+    if len(reps) != s[axis]:
+        raise ValueError(f"repeat: {len(reps)} repeat counts for an axis of length {s[axis]}")
+    pieces = [repeat(lax.slice_in_dim(a, i, i + 1, axis=axis), r, axis)
+              for i, r in enumerate(reps) if r]
+    if not pieces:
+        return lax.slice_in_dim(a, 0, 0, axis=axis)
+    return concatenate(pieces, axis)
+
+
+def roll(a, shift, axis=None):
+    a = ops.operand(a, "roll")
+    if axis is None:
+        return ops.reshape(roll(ops.ravel(a), shift, 0), get_aval(a).shape)
+    shifts = shift if isinstance(shift, (tuple, list)) else (shift,)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    if len(axes) == 1:
+        axes = axes * len(shifts)
+    if len(shifts) != len(axes):
+        raise ValueError("roll: shift and axis must have the same length")
+    for sh, ax in zip(shifts, axes):
+        s = get_aval(a).shape
+        ax = ops.canonicalize_axis(ax, len(s), "roll")
+        n = s[ax]
+        if n == 0:
+            continue
+        k = operator.index(core.concrete_or_error(None, sh, "roll shift")) % n
+        if k:
+            a = lax.concatenate([lax.slice_in_dim(a, n - k, n, axis=ax),
+                                 lax.slice_in_dim(a, 0, n - k, axis=ax)], ax)
+    return ops.as_array(a)

@@ -1,0 +1,131 @@
+"""``plax.scipy.special``: special functions over lax primitives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plax_core import lax, ops
+from plax_core.core import get_aval
+
+__all__ = ["logsumexp", "expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma",
+           "xlogy", "xlog1py", "ndtr", "ndtri", "log_ndtr", "softmax", "log_softmax",
+           "entr", "gamma"]
+
+
+def _unary(name, laxfn):
+    def fn(x):
+        (x,) = ops.promote_args_inexact(name, x)
+        return laxfn(x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``scipy.special.{name}`` (integers promote to the default float)."
+    return fn
+
+
+expit = _unary("expit", lax.logistic)
+erf = _unary("erf", lax.erf)
+erfc = _unary("erfc", lax.erfc)
+erfinv = _unary("erfinv", lax.erf_inv)
+gammaln = _unary("gammaln", lax.lgamma)
+digamma = _unary("digamma", lax.digamma)
+
+
+_c = ops.scalar_like
+
+
+def gamma(x):
+    """Gamma function: sign from the reflection formula times exp(gammaln)."""
+    (x,) = ops.promote_args_inexact("gamma", x)
+    floor = lax.floor(x)
+    odd = lax.ne(ops.remainder(floor, 2), _c(x, 0))
+    negative_odd = lax.bitwise_and(lax.lt(x, _c(x, 0)), odd)
+    sign = lax.select(negative_odd, lax.full_like(x, -1), lax.full_like(x, 1))
+    return lax.mul(sign, lax.exp(lax.lgamma(x)))
+
+
+def logit(x):
+    """log(x / (1 - x))."""
+    (x,) = ops.promote_args_inexact("logit", x)
+    return lax.log(lax.div(x, lax.sub(_c(x, 1), x)))
+
+
+def xlogy(x, y):
+    """x * log(y), 0 where x == 0."""
+    x, y = ops.promote_args_inexact("xlogy", x, y)
+    zero = _c(x, 0)
+    safe_y = lax.select(lax.eq(x, zero), lax.full_like(y, 1), y)
+    return lax.select(lax.eq(x, zero), lax.full_like(x, 0), lax.mul(x, lax.log(safe_y)))
+
+
+def xlog1py(x, y):
+    """x * log1p(y), 0 where x == 0."""
+    x, y = ops.promote_args_inexact("xlog1py", x, y)
+    zero = _c(x, 0)
+    safe_y = lax.select(lax.eq(x, zero), lax.full_like(y, 0), y)
+    return lax.select(lax.eq(x, zero), lax.full_like(x, 0), lax.mul(x, lax.log1p(safe_y)))
+
+
+def entr(x):
+    """-x log x for x > 0, 0 at 0, -inf for x < 0."""
+    (x,) = ops.promote_args_inexact("entr", x)
+    zero = _c(x, 0)
+    safe = lax.select(lax.gt(x, zero), x, lax.full_like(x, 1))
+    out = lax.neg(lax.mul(x, lax.log(safe)))
+    out = lax.select(lax.eq(x, zero), lax.full_like(x, 0), out)
+    return lax.select(lax.lt(x, zero), lax.full_like(x, -np.inf), out)
+
+
+def ndtr(x):
+    """Standard normal CDF."""
+    (x,) = ops.promote_args_inexact("ndtr", x)
+    return lax.mul(_c(x, 0.5), lax.erfc(lax.mul(x, _c(x, -np.sqrt(0.5)))))
+
+
+def log_ndtr(x):
+    """log of the standard normal CDF (accurate in the left tail through erfc)."""
+    (x,) = ops.promote_args_inexact("log_ndtr", x)
+    return lax.log(ndtr(x))
+
+
+def ndtri(p):
+    """Inverse of the standard normal CDF."""
+    (p,) = ops.promote_args_inexact("ndtri", p)
+    return lax.mul(_c(p, np.sqrt(2.0)), lax.erf_inv(lax.sub(lax.mul(_c(p, 2), p), _c(p, 1))))
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """log(sum(b * exp(a))) computed stably (``scipy.special.logsumexp``)."""
+    if where is not None:
+        raise NotImplementedError("logsumexp: the 'where' argument is not supported yet")
+    if b is None:
+        (a,) = ops.promote_args_inexact("logsumexp", a)
+    else:
+        a, b = ops.promote_args_inexact("logsumexp", a, b)
+    amax = ops.max(ops.real(a), axis=axis, keepdims=True, initial=-np.inf)
+    amax = lax.select(lax.is_finite(amax), amax, lax.full_like(amax, 0)) \
+        if ops._kind(amax) == "f" else amax
+    e = lax.exp(ops.subtract(a, amax))
+    if b is not None:
+        e = ops.multiply(e, b)
+    total = ops.sum(e, axis=axis, keepdims=keepdims)
+    sign = lax.sign(total)
+    out = ops.add(lax.log(lax.abs(total)),
+                  amax if keepdims else ops.squeeze(amax, _axes(amax, axis)))
+    if return_sign:
+        return out, sign
+    if b is not None and ops._kind(out) == "f":
+        out = lax.select(lax.lt(sign, _c(sign, 0)), lax.full_like(out, np.nan), out)
+    return out
+
+
+def _axes(x, axis):
+    return ops.reduction_axes(axis, get_aval(x).ndim, "logsumexp")
+
+
+def softmax(x, axis=None):
+    from ..nn import softmax as _softmax
+    return _softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=None):
+    from ..nn import log_softmax as _log_softmax
+    return _log_softmax(x, axis=axis)
