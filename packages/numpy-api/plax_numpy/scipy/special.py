@@ -7,18 +7,16 @@ import numpy as np
 from plax_core import lax, ops
 from plax_core.core import get_aval
 
+from .._math import _inexact_unary
+
 __all__ = ["logsumexp", "expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma",
            "xlogy", "xlog1py", "ndtr", "ndtri", "log_ndtr", "softmax", "log_softmax",
            "entr", "gamma"]
 
 
 def _unary(name, laxfn):
-    def fn(x):
-        (x,) = ops.promote_args_inexact(name, x)
-        return laxfn(x)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``scipy.special.{name}`` (integers promote to the default float)."
-    return fn
+    return _inexact_unary(name, laxfn, doc=f"``scipy.special.{name}`` (integers promote to "
+                                           f"the default float).")
 
 
 expit = _unary("expit", lax.logistic)
