@@ -78,6 +78,17 @@ class BatchTracer(Tracer):
         return self
 
 
+# The batch levels whose rules are running, innermost last: a rule that calls user code
+# back (a custom JVP rule) may run it on its own level, where the values that code
+# closes over live (``rule_main``).
+_rule_mains: list = []
+
+
+def rule_main():
+    """The main trace of the vmap level whose batching rule is running (or None)."""
+    return _rule_mains[-1] if _rule_mains else None
+
+
 class BatchTrace(Trace):
     """Interprets primitives on batched values with the ``"batching"`` rules."""
 
@@ -103,7 +114,11 @@ class BatchTrace(Trace):
                 return [BatchTracer(self, o, not_mapped) for o in out]
             return BatchTracer(self, out, not_mapped)
         rule = batching_rules()[primitive]
-        out, out_dim = rule(vals, dims, **params)
+        _rule_mains.append(self.main)
+        try:
+            out, out_dim = rule(vals, dims, **params)
+        finally:
+            _rule_mains.pop()
         if primitive.multiple_results:
             return [BatchTracer(self, o, d) for o, d in zip(out, out_dim)]
         return BatchTracer(self, out, out_dim)

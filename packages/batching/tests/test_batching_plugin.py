@@ -2,11 +2,14 @@
 
 import importlib.metadata
 
+import numpy as np
+import pytest
+
 import plax_batching
 import plax_batching.plugin
 import plax_core
 from plax_core.core import Primitive
-from plax_core.registry import Registry
+from plax_core.registry import MissingRuleError, Registry
 
 
 def test_entry_point_in_plax_group():
@@ -24,16 +27,59 @@ def test_transformation_registered():
 def test_every_core_primitive_has_a_batching_rule():
     """Fails as soon as core gains a primitive this package has no rule for."""
     registry = plax_core.get_registry()
-    assert registry.missing_rules("batching") == []
     from plax_core.prims import all_primitives
     table = registry.rules("batching")
     assert [p.name for p in all_primitives() if p not in table] == []
+    assert not set(plax_batching.plugin.UNSUPPORTED) & {p.name for p in all_primitives()}
+
+
+def test_every_registered_primitive_has_a_rule_or_a_reason():
+    """Primitives of other installed packages: a rule, or a reason in UNSUPPORTED."""
+    registry = plax_core.get_registry()
+    assert plax_batching.plugin.missing_rules(registry) == []
+    assert registry.missing_rules("batching") == []
+
+
+def _registry_with(*extra):
+    """A fresh registry with every installed primitive and ``extra``, whose batching
+    table is filled by this plugin plus the rules other packages registered."""
+    real = plax_core.get_registry()
+    registry = Registry()
+    for prim in list(real.primitives.values()) + list(extra):
+        registry.add_primitive(prim)
+    plax_batching.plugin.plax_register_rules(registry)
+    table, real_table = registry.rules("batching"), real.rules("batching")
+    for prim in real.primitives.values():
+        if prim not in table and prim in real_table:
+            table[prim] = real_table[prim]
+    return registry
 
 
 def test_coverage_check_notices_a_new_primitive():
-    registry = Registry()
-    for prim in plax_core.get_registry().primitives.values():
-        registry.add_primitive(prim)
-    registry.add_primitive(Primitive("plax_batching_test_newcomer"))
-    plax_batching.plugin.plax_register_rules(registry)
+    registry = _registry_with(Primitive("plax_batching_test_newcomer"))
+    assert plax_batching.plugin.missing_rules(registry) == ["plax_batching_test_newcomer"]
     assert registry.missing_rules("batching") == ["plax_batching_test_newcomer"]
+
+
+def test_a_listed_primitive_is_refused_with_its_reason(monkeypatch):
+    newcomer = Primitive("plax_batching_test_newcomer")
+    newcomer.def_abstract_eval(lambda x: x)
+    newcomer.def_impl(lambda x: x)
+    monkeypatch.setitem(plax_batching.plugin.UNSUPPORTED, newcomer.name, "for the test")
+    registry = _registry_with(newcomer)
+    assert plax_batching.plugin.missing_rules(registry) == []
+    rule = registry.rules("batching")[newcomer]
+    with pytest.raises(MissingRuleError, match="for the test"):
+        rule([np.zeros(3)], [0])
+
+
+def test_higher_order_rules_are_registered_by_name_only():
+    """plax-batching finds other packages' primitives by name; it never imports them."""
+    import plax_batching.rules_higher_order as hor
+    registry = _registry_with()
+    table = registry.rules("batching")
+    for name in hor.RULES:
+        if name in registry.primitives:
+            assert registry.primitives[name] in table
+    source = open(hor.__file__).read() + open(plax_batching.plugin.__file__).read()
+    assert "import plax_autodiff" not in source and "from plax_autodiff" not in source
