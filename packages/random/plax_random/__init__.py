@@ -1,82 +1,82 @@
-"""plax-random: pseudo-random numbers for plax (JAX's threefry PRNG and distributions).
+"""plax-random: JAX's counter-based PRNG (Threefry-2x32) and its distributions.
 
-This package is a stub, filled by issue #7. It already plugs into plax-core through
-the ``plax`` entry-point group (its ``plax_register_rules`` hook does nothing yet), so
-the plugin wiring works and is tested, but every public function raises
-``NotImplementedError``. The signatures are JAX's (``jax.random``).
+``plax.random`` re-exports this module.  Keys are values, never state: every sampler
+takes a key and returns the same numbers for the same key, and ``split``/``fold_in``
+derive new keys.  With the same seed and the same calls, the bits are JAX's
+(``jax.random`` with its default ``threefry2x32`` implementation and partitionable
+key derivation); ``prng.py`` explains the derivation, ``distributions.py`` and
+``more_distributions.py`` the samplers.
+
+Everything is built from core's ``lax`` functions, so every sampler can be traced
+(``make_jaxpr``), batched (``vmap`` over keys gives the loop's values), compiled
+(``jit``) and differentiated where the sample is a smooth function of its parameters
+(e.g. ``truncated_normal`` in its bounds).
 """
 
+from .distributions import (
+    bernoulli,
+    categorical,
+    cauchy,
+    choice,
+    exponential,
+    gumbel,
+    laplace,
+    logistic,
+    normal,
+    permutation,
+    rademacher,
+    randint,
+    shuffle,
+    truncated_normal,
+    uniform,
+)
+from .more_distributions import (
+    ball,
+    beta,
+    chisquare,
+    dirichlet,
+    double_sided_maxwell,
+    f,
+    gamma,
+    generalized_normal,
+    geometric,
+    loggamma,
+    lognormal,
+    maxwell,
+    multivariate_normal,
+    orthogonal,
+    pareto,
+    poisson,
+    rayleigh,
+    t,
+    triangular,
+    wald,
+    weibull_min,
+)
+from .prng import (
+    KeyReuseError,
+    PRNGKey,
+    PRNGKeyArray,
+    bits,
+    fold_in,
+    key,
+    key_data,
+    key_impl,
+    reset_key_reuse_records,
+    split,
+    threefry2x32,
+    threefry_2x32,
+    wrap_key_data,
+)
+
+__version__ = "0.1.0"
 __all__ = [
-    "PRNGKey",
-    "key",
-    "split",
-    "fold_in",
-    "uniform",
-    "normal",
-    "bits",
-    "randint",
-    "bernoulli",
-    "permutation",
-    "choice",
+    "KeyReuseError", "PRNGKey", "PRNGKeyArray", "ball", "bernoulli", "beta", "bits",
+    "categorical", "cauchy", "chisquare", "choice", "dirichlet", "double_sided_maxwell",
+    "exponential", "f", "fold_in", "gamma", "generalized_normal", "geometric", "gumbel",
+    "key", "key_data", "key_impl", "laplace", "loggamma", "logistic", "lognormal",
+    "maxwell", "multivariate_normal", "normal", "orthogonal", "pareto", "permutation",
+    "poisson", "rademacher", "randint", "rayleigh", "reset_key_reuse_records", "shuffle",
+    "split", "t", "threefry2x32", "threefry_2x32", "triangular", "truncated_normal",
+    "uniform", "wald", "weibull_min", "wrap_key_data",
 ]
-
-
-def _not_implemented(name):
-    return NotImplementedError(
-        f"plax.random.{name} is not implemented yet: plax-random is a stub (issue #7)"
-    )
-
-
-def PRNGKey(seed, *, impl=None):
-    """A legacy uint32 key array of shape ``(2,)`` made from an integer ``seed``."""
-    raise _not_implemented("PRNGKey")
-
-
-def key(seed, *, impl=None):
-    """A typed PRNG key made from an integer ``seed``."""
-    raise _not_implemented("key")
-
-
-def split(key, num=2):
-    """``num`` new keys derived from ``key``."""
-    raise _not_implemented("split")
-
-
-def fold_in(key, data):
-    """A new key derived from ``key`` and the integer ``data``."""
-    raise _not_implemented("fold_in")
-
-
-def uniform(key, shape=(), dtype=float, minval=0.0, maxval=1.0):
-    """Uniform samples in ``[minval, maxval)``."""
-    raise _not_implemented("uniform")
-
-
-def normal(key, shape=(), dtype=float):
-    """Standard normal samples."""
-    raise _not_implemented("normal")
-
-
-def bits(key, shape=(), dtype=None):
-    """Uniformly distributed unsigned integers filling ``dtype``'s bits."""
-    raise _not_implemented("bits")
-
-
-def randint(key, shape, minval, maxval, dtype=int):
-    """Uniform integers in ``[minval, maxval)``."""
-    raise _not_implemented("randint")
-
-
-def bernoulli(key, p=0.5, shape=None):
-    """Booleans that are True with probability ``p``."""
-    raise _not_implemented("bernoulli")
-
-
-def permutation(key, x, axis=0, independent=False):
-    """A random permutation of ``x`` along ``axis`` (or of ``arange(x)`` for an int)."""
-    raise _not_implemented("permutation")
-
-
-def choice(key, a, shape=(), replace=True, p=None, axis=0):
-    """Random samples from ``a`` (or ``arange(a)``), with or without replacement."""
-    raise _not_implemented("choice")
