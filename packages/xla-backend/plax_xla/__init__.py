@@ -1,35 +1,31 @@
-"""plax-xla: the XLA backend of plax (``jit``, lowering to StableHLO, CPU and GPU via jaxlib).
+"""plax-xla: the XLA backend of plax: ``jit``, lowering to StableHLO, CPU and GPU via jaxlib.
 
-This package is a stub, filled by issue #5. It already registers the ``jit``
-transformation with plax-core through the ``plax`` entry-point group, so the plugin
-wiring works and is tested, but ``jit`` raises ``NotImplementedError``. It registers no
-backend yet (plax-core's NumPy reference backend stays the default) and does not
-import jaxlib. The signature of ``jit`` is JAX's.
+Importing the package checks that the pinned ``jaxlib`` is installed.  plax-core
+finds the backend and ``jit`` through the entry point ``xla = "plax_xla.plugin"``;
+this namespace adds what the backend offers beyond core's interface.
 """
 
-__all__ = ["jit"]
+from . import client
+from .backend import DeletedArrayError, XlaBackend, lower_primitive
+from .devices import backend_for, gpu_unavailable_reason
+from .jit import Compiled, JitFunction, Lowered, jit
 
 
-def _not_implemented(name):
-    return NotImplementedError(
-        f"plax.{name} is not implemented yet: plax-xla is a stub (issue #5)"
-    )
+def from_dlpack(external, device=None):
+    """A plax array copied from any object with ``__dlpack__`` (NumPy, PyTorch, ...).
 
+    The data is copied: DLPack imports alias the producer's memory, and a later write
+    there must not change an immutable plax array.
+    """
+    from plax_core.backend import get_backend
+    backend = get_backend()
+    if not isinstance(backend, XlaBackend):
+        backend = backend_for("cpu")
+    return backend.from_dlpack(external, device)
 
-def jit(
-    fun,
-    /,
-    *,
-    in_shardings=None,
-    out_shardings=None,
-    static_argnums=None,
-    static_argnames=None,
-    donate_argnums=None,
-    donate_argnames=None,
-    keep_unused=False,
-    device=None,
-    backend=None,
-    inline=False,
-):
-    """``fun`` compiled with XLA on first call for each argument shape and dtype."""
-    raise _not_implemented("jit")
+__version__ = "0.1.0"
+JAXLIB_VERSION = client.JAXLIB_VERSION
+
+__all__ = ["Compiled", "DeletedArrayError", "JAXLIB_VERSION", "JitFunction", "Lowered",
+           "XlaBackend", "backend_for", "from_dlpack", "gpu_unavailable_reason", "jit",
+           "lower_primitive"]

@@ -1,9 +1,40 @@
-"""plax-xla's plugin module (entry point ``xla`` in the ``plax`` group)."""
+"""plax-xla's plugin module (entry point ``xla`` in the ``plax`` group).
 
-import plax_xla
+It fills the ``"lowering"`` rule table for every core primitive (and, by name, for
+the call primitives of plax-autodiff when that package registered them), registers
+the ``jit`` transformation, and offers the XLA backend at priority 10 (above core's
+NumPy backend): the GPU when a PJRT CUDA plugin and a GPU are present and
+``PLAX_PLATFORMS`` allows it, else the CPU.
+"""
+
 from plax_core.plugins import hookimpl
+
+from .mlir import RULE_HINT
+
+
+@hookimpl
+def plax_register_rules(registry):
+    from .lower_control import control_and_windowed_rules
+    from .lower_elementwise import elementwise_rules
+    from .lower_structural import CALL_PRIMITIVES, call_rule, structural_rules
+    table = registry.rules("lowering")
+    table.hint = RULE_HINT
+    table.update(elementwise_rules())
+    table.update(structural_rules())
+    table.update(control_and_windowed_rules(registry.primitives))
+    for name, param in CALL_PRIMITIVES.items():
+        prim = registry.primitives.get(name)
+        if prim is not None and prim not in table:
+            table[prim] = call_rule(param)
 
 
 @hookimpl
 def plax_register_transformations(registry):
-    registry.add_transformation("jit", plax_xla.jit)
+    from .jit import jit
+    registry.add_transformation("jit", jit)
+
+
+@hookimpl
+def plax_register_backends(registry):
+    from .devices import make_backend
+    registry.add_backend("xla", make_backend, priority=10)

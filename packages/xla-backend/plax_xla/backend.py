@@ -1,0 +1,299 @@
+"""The XLA backend: eager primitives through cached executables, and device arrays.
+
+A plax ``Array`` made by this backend holds a jaxlib device buffer in ``_value``; its
+values reach the host only when read (``__array__``, printing, ``float()``,
+``.item()``).  ``apply_primitive`` runs one primitive on device buffers: the first
+call for a (primitive, params, input avals) lowers that single equation to StableHLO,
+compiles it and keeps the executable with its output result handlers; later calls
+are a dict lookup and one ``execute_sharded``.
+
+Primitives with no lowering rule still run eagerly: one that calls a jaxpr (see
+``lower_structural.CALL_PRIMITIVES``) evaluates its jaxpr op by op, and any other
+with a NumPy implementation runs it on the host (a third-party primitive that brings
+no lowering rule works eagerly, and fails with a clear error only under ``jit``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plax_core import dtypes
+from plax_core.array import Array
+from plax_core.backend import Backend
+from plax_core.config import config
+from plax_core.core import ShapedArray, Tracer
+from plax_core.jaxpr import ClosedJaxpr, Jaxpr, eval_jaxpr
+from plax_core.registry import MissingRuleError
+
+from . import client
+from .mlir import FunctionBuilder, aval_ty, lowering_rules, module_text
+
+_PY_SCALARS = (bool, int, float, complex)
+_HOST_TYPES = (np.ndarray, np.generic, *_PY_SCALARS)
+# Primitives whose NumPy implementation is exact, folded on the host when every
+# operand is a host value and the result is small (see XlaBackend._fold_constant).
+_FOLDABLE = frozenset({"convert_element_type", "broadcast_in_dim", "reshape", "squeeze",
+                       "expand_dims", "transpose"})
+_FOLD_MAX_SIZE = 4096
+
+
+class DeletedArrayError(RuntimeError):
+    """A donated (or deleted) array was used again."""
+
+
+def deleted_error() -> DeletedArrayError:
+    return DeletedArrayError(
+        "This array has been deleted: it was donated to a jit-compiled function "
+        "(donate_argnums) or deleted explicitly, and its buffer now belongs to the "
+        "result. Use the function's output instead, or do not donate the argument.")
+
+
+class _Entry:
+    """A compiled single-primitive program: executable, result handlers, output avals."""
+
+    __slots__ = ("exe", "handlers", "out_avals", "fallback")
+
+    def __init__(self, exe=None, handlers=None, out_avals=None, fallback=None):
+        self.exe = exe
+        self.handlers = handlers
+        self.out_avals = out_avals
+        self.fallback = fallback
+
+
+class XlaBackend(Backend):
+    """Runs primitives and holds arrays on one XLA client (CPU, or a GPU plugin's)."""
+
+    name = "xla"
+
+    def __init__(self, context: client.DeviceContext):
+        self.context = context
+        self.platform = context.platform
+        self._cache: dict = {}
+        self._constants: dict = {}        # folded small constants (see _fold_constant)
+        self._scalars: dict = {}          # Python scalars put on the device
+        self._debug_nans = bool(config.read("debug_nans"))
+        config.on_change(self._config_changed)
+
+    def __repr__(self):
+        return f"XlaBackend(platform={self.platform!r}, devices={len(self.context.devices)})"
+
+    def _config_changed(self, name, value):
+        if name == "debug_nans":
+            self._debug_nans = bool(value)
+
+    # ------------------------------------------------------------------ devices
+
+    def devices(self) -> list:
+        return list(self.context.devices)
+
+    def wrap(self, buf, aval) -> Array:
+        return Array(buf, aval, self)
+
+    def device_put(self, x, device=None):
+        if isinstance(x, Tracer):
+            return x
+        if type(x) is Array:
+            if x._backend is self and (device is None or device == _device_of(x)):
+                return x
+            return self.put_host(np.asarray(x), x._aval, device)
+        value, weak = dtypes.coerce_to_array(x)
+        if type(x) in _PY_SCALARS and device is None:     # cached: f(x, 0.1) in a loop
+            key = (value.tobytes(), value.dtype, weak)
+            hit = self._scalars.get(key)
+            if hit is None or hit._value.is_deleted():
+                if len(self._scalars) > 1024:
+                    self._scalars.clear()
+                hit = self._scalars[key] = self.put_host(
+                    value, ShapedArray((), value.dtype, weak))
+            return hit
+        return self.put_host(value, ShapedArray(value.shape, value.dtype, weak), device)
+
+    def put_host(self, value: np.ndarray, aval: ShapedArray, device=None) -> Array:
+        """A device copy of the host array ``value`` (of ``aval``'s dtype), as an Array."""
+        value = np.asarray(value)
+        if value.dtype != aval.dtype:
+            value = value.astype(aval.dtype)
+        return Array(self.context.put(value, aval, device), aval, self)
+
+    def to_numpy(self, array) -> np.ndarray:
+        buf = array._value
+        if buf.is_deleted():
+            raise deleted_error()
+        return client.to_host(buf, array._aval.dtype)
+
+    def block_until_ready(self, array):
+        buf = array._value
+        if buf.is_deleted():
+            raise deleted_error()
+        buf.block_until_ready()
+        return array
+
+    def from_dlpack(self, external, device=None) -> Array:
+        """A copy of any DLPack-exporting array (NumPy, PyTorch...) on this backend."""
+        if hasattr(external, "__dlpack__") and not isinstance(external, np.ndarray):
+            try:
+                host = np.from_dlpack(external)
+            except (TypeError, RuntimeError, BufferError):
+                host = np.asarray(external)
+        else:
+            host = np.asarray(external)
+        return self.device_put(np.array(host, copy=True), device)
+
+    def buffer(self, x, device=None):
+        """(device buffer, aval) for any array argument."""
+        if type(x) is Array and x._backend is self:
+            return x._value, x._aval
+        arr = self.device_put(x, device)
+        return arr._value, arr._aval
+
+    # ------------------------------------------------------------------ eager ops
+
+    def apply_primitive(self, primitive, args, params):
+        bufs, key, host, pending = [], [primitive, *params.items()], True, False
+        for a in args:
+            if type(a) is Array and a._backend is self:
+                aval = a._aval
+                bufs.append(a._value)
+                host = False
+            elif isinstance(a, _HOST_TYPES):        # put on the device only if needed
+                value, weak = dtypes.coerce_to_array(a)
+                aval = ShapedArray(value.shape, value.dtype, weak)
+                bufs.append(None)
+                pending = True
+            else:
+                if isinstance(a, Tracer):
+                    raise TypeError(f"internal error: tracer {a} reached the XLA backend")
+                buf, aval = self.buffer(a)
+                bufs.append(buf)
+                host = False
+            key += (aval.shape, aval.dtype, aval.weak_type)
+        try:
+            key = tuple(key)
+            entry = self._cache.get(key)
+        except TypeError:                    # unhashable params: no caching
+            key, entry = None, None
+        if entry is None:
+            avals = [ShapedArray(*key[i:i + 3]) for i in range(len(key) - 3 * len(args),
+                                                                len(key), 3)]
+            entry = self._build(primitive, avals, params, host)
+            if key is not None and not _has_jaxpr(params):
+                self._cache[key] = entry    # (jaxpr params are fresh on every call: the
+                #                              compile is cached by module text instead)
+        if entry.fallback is not None:
+            if entry.fallback == self._fold_constant:
+                return self._fold_constant(primitive, args, params, entry.out_avals[0])
+            return entry.fallback(primitive, args, params)
+        if pending:
+            bufs = [b if b is not None else self.buffer(a)[0] for b, a in zip(bufs, args)]
+        try:
+            outs = entry.exe.execute_sharded(bufs).consume_with_handlers(entry.handlers)
+        except client.JaxRuntimeError:
+            if any(b.is_deleted() for b in bufs):
+                raise deleted_error() from None
+            raise
+        wrapped = [Array(o, a, self) for o, a in zip(outs, entry.out_avals)]
+        if self._debug_nans:
+            check_nans(primitive, wrapped)
+        return wrapped if primitive.multiple_results else wrapped[0]
+
+    def _build(self, primitive, avals, params, host: bool) -> _Entry:
+        out = primitive.abstract_eval(*avals, **params)
+        out_avals = list(out) if primitive.multiple_results else [out]
+        rule = lowering_rules().get(primitive)
+        if rule is None:
+            if primitive.name in _call_params():
+                return _Entry(fallback=_eval_call)
+            if primitive.impl is not None:
+                return _Entry(fallback=self._host_fallback)
+            raise MissingRuleError("lowering", primitive)
+        if getattr(rule, "call_param", None):
+            return _Entry(fallback=_eval_call)
+        if (host and primitive.name in _FOLDABLE
+                and sum(a.size for a in out_avals) <= _FOLD_MAX_SIZE):
+            return _Entry(out_avals=out_avals, fallback=self._fold_constant)
+        text = lower_primitive(primitive, avals, out_avals, params)
+        exe = self.context.compile(text)
+        handlers = [self.context.result_handler(a) for a in out_avals]
+        return _Entry(exe, handlers, out_avals)
+
+    def _fold_constant(self, primitive, args, params, aval):
+        """A structural primitive on small host values (typing or broadcasting a Python
+        scalar): computed exactly by its NumPy implementation and put on the device.
+
+        Results from tiny inputs are cached, so ``x + 1.0`` in a loop puts its
+        constant once; a cached array that was donated (and so deleted) is replaced.
+        """
+        values = [dtypes.coerce_to_array(a)[0] for a in args]
+        key = None
+        if all(v.size <= 16 for v in values):
+            key = (primitive, tuple(params.items()), aval,
+                   tuple((v.tobytes(), v.dtype, v.shape) for v in values))
+            hit = self._constants.get(key)
+            if hit is not None and not hit._value.is_deleted():
+                return hit
+        with np.errstate(all="ignore"):
+            value = np.asarray(primitive.impl(*values, **params), aval.dtype)
+        out = self.put_host(value, aval)
+        if key is not None:
+            if len(self._constants) > 1024:
+                self._constants.clear()
+            self._constants[key] = out
+        return out
+
+    def _host_fallback(self, primitive, args, params):
+        """Run the primitive's NumPy implementation on host copies of its operands."""
+        from plax_core.backend import NumpyBackend
+        out = NumpyBackend().apply_primitive(
+            primitive, [np.asarray(a) if type(a) is Array else a for a in args], params)
+        outs = out if primitive.multiple_results else [out]
+        wrapped = [self.put_host(o._value, o._aval) for o in outs]
+        return wrapped if primitive.multiple_results else wrapped[0]
+
+    def clear_cache(self):
+        self._cache.clear()
+
+
+def _has_jaxpr(params) -> bool:
+    for v in params.values():
+        if isinstance(v, (ClosedJaxpr, Jaxpr)) or (
+                isinstance(v, tuple) and v and isinstance(v[0], (ClosedJaxpr, Jaxpr))):
+            return True
+    return False
+
+
+def _call_params():
+    from .lower_structural import CALL_PRIMITIVES
+    return CALL_PRIMITIVES
+
+
+def _eval_call(primitive, args, params):
+    """A call primitive run eagerly: its jaxpr, op by op."""
+    closed = params[_call_params().get(primitive.name) or
+                    lowering_rules()[primitive].call_param]
+    consts = getattr(closed, "consts", [])
+    jaxpr = getattr(closed, "jaxpr", closed)
+    return eval_jaxpr(jaxpr, consts, *args)
+
+
+def _device_of(x):
+    return x._value._sharding._device
+
+
+def check_nans(what, outs):
+    for o in outs:
+        if o.dtype.kind in "fc" or o.dtype.name == "bfloat16":
+            if np.isnan(np.asarray(o, dtype=np.complex128 if o.dtype.kind == "c"
+                                   else np.float64)).any():
+                raise FloatingPointError(f"invalid value (nan) encountered in {what} "
+                                         f"(config debug_nans is on)")
+
+
+def lower_primitive(primitive, avals_in, avals_out, params) -> str:
+    """The StableHLO module of one primitive applied to arguments of ``avals_in``."""
+    ctx = FunctionBuilder()
+    args = [ctx.arg(f"%arg{i}", aval_ty(a)) for i, a in enumerate(avals_in)]
+    ctx.avals_in, ctx.avals_out = list(avals_in), list(avals_out)
+    res = lowering_rules()[primitive](ctx, *args, **params)
+    if not primitive.multiple_results:
+        res = [res]
+    return module_text(primitive.name, ctx, args, [None] * len(args), res)

@@ -1,0 +1,198 @@
+"""Everything plax-xla asks of jaxlib: clients, compilation, and moving buffers.
+
+This is the only module that imports ``jaxlib`` (the GPU module asks it for a client
+too).  jaxlib's convenient paths try to ``import jax`` on every call (~100 us), so
+plax uses the fast ones measured in DESIGN.md:
+
+- host -> device: ``xc.batched_device_put`` with a duck-typed aval (plax's
+  ``ShapedArray`` serves) and a ``SingleDeviceSharding`` that can describe itself as
+  an HLO sharding (~5 us);
+- outputs: ``execute_sharded(...).consume_with_handlers`` with one
+  ``array_result_handler`` per output (~5 us);
+- device -> host: ``np.asarray`` (the host copy is cached by jaxlib and read-only);
+  bfloat16 needs ``_single_device_array_to_np_array_did_copy`` (``np.asarray`` gives
+  an object array for it).
+
+Compiled executables are cached by (module text, device, compile options): a retrace
+that produces the same StableHLO never compiles twice; with
+``PLAX_COMPILATION_CACHE_DIR`` set they persist across processes (DESIGN.md: a
+68 ms compile loads in 8 ms), keyed on the jaxlib version, platform version, device
+kind, XLA flags and compile options too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+
+import ml_dtypes
+import numpy as np
+
+JAXLIB_VERSION = "0.10.2"
+
+# XLA logs every client creation at INFO level on stderr; keep warnings and errors.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
+try:
+    import jaxlib
+    from jaxlib import _jax
+    from jaxlib import xla_client as xc
+except ImportError as e:  # pragma: no cover - the dependency is pinned
+    raise ImportError(f"plax-xla needs jaxlib=={JAXLIB_VERSION} (pip install "
+                      f"jaxlib=={JAXLIB_VERSION}): {e}") from e
+
+if jaxlib.version.__version__ != JAXLIB_VERSION:  # pragma: no cover
+    raise ImportError(f"plax-xla was built for jaxlib=={JAXLIB_VERSION}, but jaxlib "
+                      f"{jaxlib.version.__version__} is installed; run pip install "
+                      f"jaxlib=={JAXLIB_VERSION}")
+
+JaxRuntimeError = getattr(_jax, "JaxRuntimeError", None) or getattr(
+    xc, "XlaRuntimeError", RuntimeError)
+_IMMUTABLE = xc.HostBufferSemantics.IMMUTABLE_ONLY_DURING_CALL
+_BF16 = np.dtype(ml_dtypes.bfloat16)
+
+
+# ------------------------------------------------------------------ compile options
+
+def _env_overrides() -> list[tuple[str, object]]:
+    """XLA debug options from ``PLAX_XLA_OPT_LEVEL`` (tests use 0: compiles twice as fast)."""
+    level = os.environ.get("PLAX_XLA_OPT_LEVEL")
+    if level is None or level == "":
+        return []
+    return [("xla_backend_optimization_level", int(level))]
+
+
+def compile_options(num_devices: int = 1) -> xc.CompileOptions:
+    opts = xc.CompileOptions()
+    overrides = _env_overrides()
+    if overrides:
+        opts.env_option_overrides = overrides
+    return opts
+
+
+# ------------------------------------------------------------------ devices
+
+class DeviceContext:
+    """One jaxlib client and the per-device objects the fast paths need."""
+
+    def __init__(self, client, platform: str):
+        self.client = client
+        self.platform = platform
+        self.devices = list(client.devices())
+        self._shardings = {}
+        self._device_lists = {}
+        self._compiled: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def sharding(self, device):
+        s = self._shardings.get(device)
+        if s is None:
+            s = xc.SingleDeviceSharding(device)
+            # What batched_device_put and the result handlers ask of a sharding.
+            s._to_xla_hlo_sharding = _replicated
+            self._shardings[device] = s
+        return s
+
+    def device_list(self, device):
+        dl = self._device_lists.get(device)
+        if dl is None:
+            dl = self._device_lists[device] = xc.DeviceList((device,))
+        return dl
+
+    # --------------------------------------------------------------- data
+
+    def put(self, value: np.ndarray, aval, device=None):
+        """Copy a host array (already of ``aval``'s dtype and shape) to the device."""
+        device = device or self.devices[0]
+        return xc.batched_device_put(aval, self.sharding(device), [value], [device],
+                                     True, False, _IMMUTABLE, True)
+
+    def result_handler(self, aval, device=None):
+        device = device or self.devices[0]
+        return _jax.array_result_handler(aval, self.sharding(device), True,
+                                         _skip_checks=True)
+
+    # --------------------------------------------------------------- compiling
+
+    def compile(self, module_text: str, device=None):
+        """The loaded executable for StableHLO ``module_text`` (cached by its text).
+
+        With ``PLAX_COMPILATION_CACHE_DIR`` set, executables are also kept on disk
+        (serialized) and loaded by later processes instead of compiled.
+        """
+        device = device or self.devices[0]
+        overrides = tuple(_env_overrides())
+        digest = hashlib.sha256(module_text.encode()).hexdigest()
+        key = (digest, device.id, overrides)
+        exe = self._compiled.get(key)
+        if exe is None:
+            exe = self._load_or_compile(module_text, digest, device, overrides)
+            with self._lock:
+                self._compiled[key] = exe
+        return exe
+
+    def _load_or_compile(self, module_text, digest, device, overrides):
+        directory = os.environ.get("PLAX_COMPILATION_CACHE_DIR")
+        path = None
+        if directory:
+            ident = repr((digest, JAXLIB_VERSION, self.platform, self.client.platform_version,
+                          device.device_kind, overrides, os.environ.get("XLA_FLAGS", "")))
+            name = hashlib.sha256(ident.encode()).hexdigest() + ".xla"
+            path = os.path.join(directory, name)
+            try:
+                with open(path, "rb") as f:
+                    blob = f.read()
+                return self.client.deserialize_executable(blob, self.device_list(device),
+                                                          compile_options())
+            except Exception:  # noqa: BLE001 - a missing or stale entry: compile
+                pass
+        exe = self.client.compile_and_load(module_text, self.device_list(device),
+                                           compile_options())
+        if path is not None:
+            try:
+                os.makedirs(directory, exist_ok=True)
+                tmp = f"{path}.{os.getpid()}.tmp"
+                with open(tmp, "wb") as f:
+                    f.write(exe.serialize())
+                os.replace(tmp, path)
+            except OSError:
+                pass
+        return exe
+
+    def clear_cache(self):
+        self._compiled.clear()
+
+
+def _replicated(ndim=None):
+    return xc.HloSharding.replicate()
+
+
+def make_cpu_context() -> DeviceContext:
+    return DeviceContext(xc.make_cpu_client(), "cpu")
+
+
+# ------------------------------------------------------------------ to host
+
+def to_host(buf, dtype: np.dtype) -> np.ndarray:
+    """A read-only NumPy copy (or CPU view) of a device buffer, cached on the buffer."""
+    value = buf._npy_value
+    if value is None:
+        if dtype == _BF16:
+            value = buf._single_device_array_to_np_array_did_copy()[0]
+        else:
+            value = np.asarray(buf)
+        if value.flags.writeable:
+            value.flags.writeable = False
+        buf._npy_value = value
+    return value
+
+
+# ------------------------------------------------------------------ DLPack
+
+def to_dlpack(buf, stream=None):
+    return _jax.buffer_to_dlpack_managed_tensor(buf, stream=stream)
+
+
+def from_dlpack_capsule(capsule, device):
+    return _jax.dlpack_managed_tensor_to_buffer(capsule, device, None)

@@ -1,0 +1,405 @@
+"""``jit``: trace a function once per argument signature, compile it with XLA, cache it.
+
+``jit(f)(*args)`` flattens the arguments, looks up (argument tree, abstract values
+with weak types, static argument values, ``config.trace_context()``) in the
+function's cache, and on a miss traces ``f`` to a jaxpr, lowers it to StableHLO and
+compiles it (the compile itself is cached by module text, so a retrace that yields
+the same program does not compile again).  Calls with only ``Array`` positional
+arguments take a shorter path keyed on their avals alone.
+
+Under another transformation (``grad(jit(f))``, ``vmap(jit(f))``, a ``jit`` nested
+in a ``jit`` being traced, ``make_jaxpr``), ``jit`` traces *through*: it calls ``f``
+on the tracers, so the outer transformation sees ``f``'s primitives and the
+outermost ``jit`` compiles everything at once.  (JAX stages a ``pjit`` call
+primitive instead; plax can add one when plax-autodiff and plax-batching register
+rules for it by name, without changing this module's users.)  When the default
+backend is not an XLA one (``PLAX_PLATFORMS=numpy``), ``jit`` also just calls ``f``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import operator
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from plax_core import core, dtypes, tree_util
+from plax_core.array import Array
+from plax_core.backend import get_backend
+from plax_core.config import config
+from plax_core.core import ShapedArray, ShapeDtypeStruct
+from plax_core.jaxpr import ClosedJaxpr, flatten_fun, trace_to_jaxpr
+
+from .backend import XlaBackend
+from .errors import explain_concretization_error
+from .executable import Executable, lower_module
+
+_PY_SCALARS = (bool, int, float, complex)
+_EMPTY = frozenset()
+
+
+def jit(fun: Callable | None = None, /, *, in_shardings=None, out_shardings=None,
+        static_argnums: int | Iterable[int] | None = None,
+        static_argnames: str | Iterable[str] | None = None,
+        donate_argnums: int | Iterable[int] | None = None,
+        donate_argnames: str | Iterable[str] | None = None,
+        keep_unused: bool = False, device=None, backend: str | None = None,
+        inline: bool = False):
+    """``fun`` compiled with XLA on first call for each argument shape and dtype.
+
+    Like ``jax.jit``: ``static_argnums``/``static_argnames`` arguments are passed as
+    Python values (hashed into the cache key; a new value retraces), other arguments
+    are traced as arrays (Python scalars as weakly typed ones), and
+    ``donate_argnums``/``donate_argnames`` arguments' buffers may be reused for the
+    outputs (the donated arrays are deleted).  Usable as a decorator, with or without
+    arguments, and on methods.
+    """
+    if fun is None:
+        return functools.partial(jit, in_shardings=in_shardings, out_shardings=out_shardings,
+                                 static_argnums=static_argnums,
+                                 static_argnames=static_argnames,
+                                 donate_argnums=donate_argnums,
+                                 donate_argnames=donate_argnames, keep_unused=keep_unused,
+                                 device=device, backend=backend, inline=inline)
+    if not callable(fun):
+        raise TypeError(f"jit: fun must be callable, got {fun!r} of type "
+                        f"{type(fun).__name__}")
+    for what, value in (("in_shardings", in_shardings), ("out_shardings", out_shardings)):
+        if value is not None:
+            raise NotImplementedError(f"jit: {what} is not supported (plax runs on one "
+                                      f"device); pass None")
+    return JitFunction(fun, static_argnums, static_argnames, donate_argnums,
+                       donate_argnames, device, backend)
+
+
+def _ints(name: str, value) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (int, np.integer)):
+        return (operator.index(value),)
+    try:
+        return tuple(operator.index(v) for v in value)
+    except TypeError:
+        raise TypeError(f"jit: {name} must be an int or a sequence of ints, got "
+                        f"{value!r}") from None
+
+
+def _names(name: str, value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    names = tuple(value)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"jit: {name} must be a str or a sequence of str, got {value!r}")
+    return names
+
+
+class JitFunction:
+    """The callable ``jit`` returns: a cache of compiled programs for ``fun``."""
+
+    def __init__(self, fun, static_argnums, static_argnames, donate_argnums,
+                 donate_argnames, device=None, backend=None):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        self._name = getattr(fun, "__name__", type(fun).__name__)
+        try:
+            self._signature = inspect.signature(fun)
+        except (TypeError, ValueError):
+            self._signature = None
+        params = list(self._signature.parameters.values()) if self._signature else []
+        positional = [p.name for p in params
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        static_nums = set(_ints("static_argnums", static_argnums))
+        static_names = set(_names("static_argnames", static_argnames))
+        donate_nums = set(_ints("donate_argnums", donate_argnums))
+        donate_names = set(_names("donate_argnames", donate_argnames))
+        # Each set of positions also holds the positions of the named parameters, and
+        # each set of names the names of the numbered ones (as JAX infers them).
+        for nums, names in ((static_nums, static_names), (donate_nums, donate_names)):
+            nums.update(i for i, n in enumerate(positional) if n in names)
+            names.update(positional[i] for i in list(nums) if -len(positional) <= i
+                         < len(positional))
+        if static_nums & donate_nums or static_names & donate_names:
+            raise ValueError("jit: an argument cannot be both static and donated")
+        self._static_nums = frozenset(static_nums)
+        self._static_names = frozenset(static_names)
+        self._donate_nums = frozenset(donate_nums)
+        self._donate_names = frozenset(donate_names)
+        self._simple = not (static_nums or static_names or donate_nums or donate_names)
+        self._device = device
+        self._backend_name = backend
+        self._cache: dict = {}
+        self._fast: dict = {}        # flat (shape, dtype, weak_type)s -> Executable
+        self._fast_context = None    # the config.trace_context() _fast was filled under
+
+    def __repr__(self):
+        return f"<jitted function {self._name}>"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return functools.partial(self, instance)
+
+    # ------------------------------------------------------------------ calling
+
+    def _backend(self):
+        if self._backend_name is not None:
+            from .devices import backend_for
+            return backend_for(self._backend_name)
+        if self._device is not None:
+            from .devices import backend_for
+            return backend_for(self._device.platform)
+        return get_backend()
+
+    def __call__(self, *args, **kwargs):
+        if len(core.trace_stack) > 1:
+            return self._fun(*args, **kwargs)          # trace through (see module doc)
+        backend = self._backend()
+        if not isinstance(backend, XlaBackend):
+            return self._fun(*args, **kwargs)
+        if self._simple and not kwargs:
+            key = []
+            for a in args:
+                if type(a) is not Array or a._backend is not backend:
+                    break
+                aval = a._aval
+                key += (aval.shape, aval.dtype, aval.weak_type)
+            else:
+                if config.trace_context() is not self._fast_context:
+                    self._fast.clear()
+                exe = self._fast.get(tuple(key))
+                if exe is not None:
+                    return exe.call([a._value for a in args])
+        exe, flat = self._executable(backend, args, kwargs)
+        bufs = [backend.buffer(x)[0] for x in flat]
+        return exe.call(bufs)
+
+    def _split(self, args, kwargs):
+        """(static values, dynamic positional args, dynamic kwargs, donated positions)."""
+        if self._simple:
+            return _EMPTY, (), args, kwargs, _EMPTY
+        n = len(args)
+        static_pos = {i % n for i in self._static_nums if -n <= i < n}
+        statics = tuple((i, args[i]) for i in sorted(static_pos))
+        statics += tuple(sorted((k, v) for k, v in kwargs.items()
+                                if k in self._static_names))
+        dyn_args = tuple(a for i, a in enumerate(args) if i not in static_pos)
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self._static_names}
+        donated = {i % n for i in self._donate_nums if -n <= i < n}
+        return static_pos, statics, dyn_args, dyn_kwargs, donated
+
+    def _key(self, args, kwargs):
+        static_pos, statics, dyn_args, dyn_kwargs, donated = self._split(args, kwargs)
+        try:
+            hash(statics)
+        except TypeError as e:
+            culprit = next((s for s in statics if not _hashable(s[1])), statics[0])
+            raise ValueError(
+                f"Non-hashable static arguments are not supported. jit-compiled function "
+                f"{self._name} got static argument {_describe_arg(culprit[0])} of type "
+                f"{type(culprit[1]).__name__}: {culprit[1]!r} ({e}). Static arguments are "
+                f"cache keys: pass a hashable value (a tuple instead of a list), or make "
+                f"the argument dynamic (drop it from static_argnums/static_argnames).") from None
+        flat, in_tree = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        avals = tuple(map(self._arg_aval, flat))
+        # (shape, dtype, weak_type) tuples hash and compare in C, ShapedArrays in Python
+        flat_avals = tuple(x for a in avals for x in (a.shape, a.dtype, a.weak_type))
+        key = (in_tree, flat_avals, statics, config.trace_context())
+        return key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos, donated
+
+    def _arg_aval(self, x) -> ShapedArray:
+        if type(x) is Array:
+            return x._aval
+        if isinstance(x, _PY_SCALARS) or isinstance(x, (np.ndarray, np.generic)):
+            value, weak = dtypes.coerce_to_array(x)
+            return ShapedArray(value.shape, value.dtype, weak)
+        aval = getattr(x, "aval", None)
+        if isinstance(aval, ShapedArray):
+            return aval
+        if hasattr(x, "__array__") and not isinstance(x, (str, bytes)):
+            value, weak = dtypes.coerce_to_array(x)
+            return ShapedArray(value.shape, value.dtype, weak)
+        raise TypeError(f"Argument of type {type(x).__name__} ({x!r}) passed to "
+                        f"jit-compiled function {self._name} is not a valid plax array "
+                        f"type. Pass arrays, Python scalars or pytrees of them, or mark "
+                        f"the argument static with static_argnums/static_argnames.")
+
+    def _executable(self, backend, args, kwargs):
+        (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
+         donated) = self._key(args, kwargs)
+        exe = self._cache.get(key)
+        if exe is None:
+            exe = self._compile(backend, args, kwargs, in_tree, avals, static_pos, donated)
+            self._cache[key] = exe
+        if (self._simple and not kwargs and len(flat) == len(args)
+                and all(type(a) is Array and a._backend is backend for a in args)):
+            if key[3] is not self._fast_context:
+                self._fast.clear()
+                self._fast_context = key[3]
+            self._fast[key[1]] = exe
+        return exe, flat
+
+    # ------------------------------------------------------------------ tracing
+
+    def _trace(self, args, kwargs, in_tree, avals, static_pos):
+        """The ClosedJaxpr of ``fun`` at ``avals`` and its output tree."""
+        def with_static(*dyn, **kw):
+            it = iter(dyn)
+            full = [args[i] if i in static_pos else next(it) for i in range(len(args))]
+            kw = {**kw, **{k: v for k, v in kwargs.items() if k in self._static_names}}
+            return self._fun(*full, **kw)
+
+        flat_fun, store = flatten_fun(with_static, in_tree)
+        try:
+            jaxpr, consts = trace_to_jaxpr(flat_fun, avals)
+        except core.ConcretizationTypeError as e:
+            raise explain_concretization_error(e, self._fun, "jit", self._arg_names(
+                args, kwargs, static_pos, in_tree)) from None
+        return ClosedJaxpr(jaxpr, consts), store["out_tree"]
+
+    def _arg_names(self, args, kwargs, static_pos, in_tree) -> list[str]:
+        """A readable name for each flat argument (``x``, ``params['w']``...)."""
+        names = []
+        params = list(self._signature.parameters) if self._signature else []
+        for i, a in enumerate(args):
+            if i in static_pos:
+                continue
+            base = params[i] if i < len(params) and not _is_varargs(self._signature, i) \
+                else f"args[{i}]"
+            for path, _ in tree_util.tree_flatten_with_path(a)[0]:
+                names.append(base + tree_util.keystr(path))
+        for k, v in sorted(kwargs.items()):
+            if k in self._static_names:
+                continue
+            for path, _ in tree_util.tree_flatten_with_path(v)[0]:
+                names.append(k + tree_util.keystr(path))
+        return names
+
+    def _compile(self, backend, args, kwargs, in_tree, avals, static_pos, donated):
+        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+        flags = self._donated_flags(args, kwargs, static_pos, donated)
+        text = lower_module(self._name, closed.jaxpr, closed.consts, flags)
+        return Executable(backend, text, closed.consts, avals, closed.out_avals, out_tree,
+                          any(flags))
+
+    def _donated_flags(self, args, kwargs, static_pos, donated) -> list[bool]:
+        flags = []
+        for i, a in enumerate(args):
+            if i not in static_pos:
+                flags += [i in donated] * len(tree_util.tree_leaves(a))
+        for k, v in sorted(kwargs.items()):
+            if k not in self._static_names:
+                flags += [k in self._donate_names] * len(tree_util.tree_leaves(v))
+        return flags
+
+    # ------------------------------------------------------------------ AOT
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """Trace and lower for these arguments: ``.as_text()`` and ``.compile()``."""
+        backend = self._backend()
+        if not isinstance(backend, XlaBackend):
+            from .devices import backend_for
+            backend = backend_for("cpu")
+        (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
+         donated) = self._key(args, kwargs)
+        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+        flags = self._donated_flags(args, kwargs, static_pos, donated)
+        text = lower_module(self._name, closed.jaxpr, closed.consts, flags)
+        return Lowered(self, backend, text, closed, in_tree, avals, out_tree, flags)
+
+    def trace(self, *args, **kwargs) -> ClosedJaxpr:
+        """The ClosedJaxpr ``fun`` traces to for these arguments."""
+        (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
+         donated) = self._key(args, kwargs)
+        return self._trace(args, kwargs, in_tree, avals, static_pos)[0]
+
+    def eval_shape(self, *args, **kwargs):
+        """The output's shapes and dtypes as ``ShapeDtypeStruct``s, computing nothing."""
+        (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
+         donated) = self._key(args, kwargs)
+        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+        return tree_util.tree_unflatten(out_tree, [
+            ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals])
+
+    # ------------------------------------------------------------------ cache
+
+    def _cache_size(self) -> int:
+        return len(self._cache)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._fast.clear()
+
+
+class Lowered:
+    """A function lowered for one argument signature (``jit(f).lower(*args)``)."""
+
+    def __init__(self, jitted, backend, text, closed, in_tree, avals, out_tree, flags):
+        self._jitted = jitted
+        self._backend = backend
+        self._text = text
+        self.jaxpr = closed
+        self.in_tree = in_tree
+        self.in_avals = avals
+        self.out_tree = out_tree
+        self._flags = flags
+
+    def as_text(self, dialect: str = "stablehlo") -> str:
+        """The StableHLO module (MLIR text)."""
+        if dialect not in ("stablehlo", "mhlo"):
+            raise ValueError(f"Lowered.as_text: unknown dialect {dialect!r}; plax lowers "
+                             f"to 'stablehlo'")
+        return self._text
+
+    def compile(self) -> Compiled:
+        exe = Executable(self._backend, self._text, self.jaxpr.consts, self.in_avals,
+                         self.jaxpr.out_avals, self.out_tree, any(self._flags))
+        return Compiled(self._jitted, exe, self.in_tree)
+
+
+class Compiled:
+    """A compiled program for one argument signature; calling it checks the arguments."""
+
+    def __init__(self, jitted, exe: Executable, in_tree):
+        self._jitted = jitted
+        self._exe = exe
+        self.in_tree = in_tree
+
+    def as_text(self) -> str:
+        return self._exe.text
+
+    def __call__(self, *args, **kwargs):
+        jitted = self._jitted
+        (key, flat, in_tree, avals, *_rest) = jitted._key(args, kwargs)
+        if in_tree != self.in_tree or len(avals) != len(self._exe.in_avals) or any(
+                (a.shape, a.dtype) != (b.shape, b.dtype)
+                for a, b in zip(avals, self._exe.in_avals)):
+            got = ", ".join(a.str_short() for a in avals)
+            want = ", ".join(a.str_short() for a in self._exe.in_avals)
+            raise TypeError(f"Compiled function {jitted._name} was compiled for arguments "
+                            f"({want}) with structure {self.in_tree}, but was called with "
+                            f"({got}) with structure {in_tree}")
+        backend = self._exe.backend
+        return self._exe.call([backend.buffer(x)[0] for x in flat])
+
+
+def _hashable(x) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
+def _describe_arg(k: Any) -> str:
+    return f"at position {k}" if isinstance(k, int) else f"'{k}'"
+
+
+def _is_varargs(sig, i: int) -> bool:
+    params = list(sig.parameters.values())
+    return i >= len(params) or params[i].kind in (inspect.Parameter.VAR_POSITIONAL,
+                                                  inspect.Parameter.VAR_KEYWORD)
