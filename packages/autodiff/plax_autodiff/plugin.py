@@ -10,7 +10,14 @@ import plax_autodiff
 from plax_core.plugins import hookimpl
 from plax_core.registry import MissingRuleError
 
-from . import checkpointing, custom, rules_elementwise, rules_structural
+from . import (
+    checkpointing,
+    custom,
+    rules_control_flow,
+    rules_elementwise,
+    rules_structural,
+    rules_windowed,
+)
 
 TRANSFORMATIONS = ("grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian",
                    "linearize", "custom_jvp", "custom_vjp", "checkpoint", "remat",
@@ -20,6 +27,10 @@ TRANSFORMATIONS = ("grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "
 UNSUPPORTED: dict[tuple[str, str], str] = {
     ("jvp", "nextafter"): "a bit-level step to the neighbouring float; JAX defines no "
                           "derivative for it either",
+    # The rule exists and raises JAX's ValueError (rules_control_flow) with this reason.
+    ("transpose", "while"): "reverse mode of a while_loop (or fori_loop with traced bounds) "
+                            "needs its trip count in advance; use fori_loop with static "
+                            "bounds or scan",
 }
 
 # Primitives that are not linear in any operand, so they need no transpose rule.
@@ -32,6 +43,7 @@ NONLINEAR = frozenset({
     "reduce_min", "reduce_or", "reduce_prod", "reduce_xor", "rem", "round", "rsqrt",
     "shift_left", "shift_right_arithmetic", "shift_right_logical", "sign", "sin", "sinh",
     "sqrt", "square", "tan", "tanh", "xor", "population_count", "clz",
+    *rules_windowed.NONLINEAR,
 })
 
 _MISSING_HINT = ("it has no derivative rule. A package that adds a primitive registers its "
@@ -67,17 +79,18 @@ def plax_register_rules(registry):
     partial_eval = registry.rules("partial_eval")
     jvp.hint = transpose.hint = _MISSING_HINT
     by_name = registry.primitives
-    for module in (rules_elementwise, rules_structural):
+    for module in (rules_elementwise, rules_structural, rules_windowed):
         for name, rule in module.jvp_rules().items():
             if name in by_name:
                 jvp[by_name[name]] = rule
         for name, rule in module.transpose_rules().items():
             if name in by_name:
                 transpose[by_name[name]] = rule
-    for module in (custom, checkpointing):
+    for module in (custom, checkpointing, rules_control_flow):
         jvp.update(module.JVP_RULES)
         transpose.update(module.TRANSPOSE_RULES)
     partial_eval.update(checkpointing.PARTIAL_EVAL_RULES)
+    partial_eval.update(rules_control_flow.PARTIAL_EVAL_RULES)
     for (table, name), reason in UNSUPPORTED.items():
         prim = by_name.get(name)
         if prim is not None and prim not in registry.rules(table):

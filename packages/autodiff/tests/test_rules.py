@@ -423,5 +423,8 @@ def test_every_primitive_checked():
     registry = plax_core.get_registry()
     checked = {op.name for op in OPS} | {r[0] for r in NONDIFF} | set(NOT_CHECKED)
     checked |= {"custom_jvp_call", "custom_vjp_call", "custom_lin", "checkpoint"}  # own tests
+    checked |= {"cond", "scan", "while"}  # test_control_flow_ad.py
+    checked |= {"conv_general_dilated", "reduce_window_sum", "reduce_window_max",
+                "reduce_window_min"}  # test_rules_windowed.py
     missing = sorted(set(registry.primitives) - checked)
     assert not missing, f"primitives without a check_grads test: {missing}"

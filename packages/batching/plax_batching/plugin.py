@@ -18,7 +18,9 @@ from plax_core.registry import MissingRuleError
 
 from .batching import RULE_HINT, batching_rules
 from .rules import register_core_rules
+from .rules_control_flow import register_control_flow_rules
 from .rules_higher_order import register_higher_order_rules
+from .rules_windowed import register_windowed_rules
 
 # primitive name -> why vmap does not support it (such a primitive gets a rule that
 # raises MissingRuleError with the reason).  Core primitives may not be listed.
@@ -37,6 +39,8 @@ def plax_register_rules(registry):
     table = registry.rules("batching")
     table.hint = RULE_HINT      # the MissingRuleError for a primitive without a rule
     register_core_rules(table, registry.primitives)
+    register_control_flow_rules(table)
+    register_windowed_rules(table, registry.primitives)
     register_higher_order_rules(table, registry.primitives)
     for name, reason in UNSUPPORTED.items():
         prim = registry.primitives.get(name)

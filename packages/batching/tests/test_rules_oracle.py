@@ -375,6 +375,11 @@ def call_case(name):
 # No oracle case: custom_lin (the linear half of custom_vjp_call) cannot be evaluated,
 # only transposed; test_higher_order.py checks its rule through transposition.
 NO_ORACLE = {"custom_lin"}
+# checked against the loop in test_rules_windowed.py
+NO_ORACLE |= {"conv_general_dilated", "reduce_window_sum", "reduce_window_max",
+              "reduce_window_min"}
+# checked against Python loops in test_control_flow_batching.py
+NO_ORACLE |= {"cond", "scan", "while"}
 
 ALL_CASES: dict[str, Callable] = {
     **{name: call_case(name) for name in ("checkpoint", "custom_jvp_call", "custom_vjp_call")
