@@ -110,17 +110,40 @@ def _install_all(session, *extra):
     session.install(*paths, "packages/plax[examples]", *extra)
 
 
+DEMO_EXAMPLES = ["tour.py", "digits_classifier.py", "per_example_gradients.py",
+                 "hessian_vector.py", "kernel_regression.py"]
+
+
 @nox.session
 def demo(session):
-    """Install plax (non-editable, with the [examples] extra) and run examples/tour.py."""
+    """Install plax (non-editable, with the [examples] extra) and run every example:
+    the tour, the digits classifier (>= 97% test accuracy), then the others.
+
+    Arguments after ``--`` go to every example (``-- --fast`` for a quick smoke run).
+    """
+    import time
     _install_all(session)
-    session.run("python", "examples/tour.py", *session.posargs)
+    start = time.perf_counter()
+    for name in DEMO_EXAMPLES:
+        session.log(f"== examples/{name}")
+        began = time.perf_counter()
+        session.run("python", f"examples/{name}", *session.posargs)
+        session.log(f"== examples/{name} took {time.perf_counter() - began:.1f} s")
+    session.log(f"demo: {len(DEMO_EXAMPLES)} examples in {time.perf_counter() - start:.1f} s")
 
 
 @nox.session
 def bench(session):
-    """Run benchmarks/run.py (benchmarks arrive with issue #5)."""
-    if not (ROOT / "benchmarks" / "run.py").exists():
-        session.skip("no benchmarks/run.py yet: benchmarks arrive with issue #5")
+    """Run benchmarks/run.py: plax, and JAX side by side (jax installed in this venv only).
+
+    ``PLAX_BENCH_NO_JAX=1`` skips installing and timing JAX; arguments after ``--`` go
+    to run.py (``--only matmul``, ``--rounds 5``).
+    """
+    import os
     _install_all(session)
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    args = list(session.posargs)
+    if os.environ.get("PLAX_BENCH_NO_JAX") == "1":
+        args.append("--no-jax")
+    else:
+        session.install("jax==0.10.2", "jaxlib==0.10.2")
+    session.run("python", "benchmarks/run.py", *args)
