@@ -302,8 +302,17 @@ class EvalTrace(Trace):
     lift = pure
 
     def process_primitive(self, primitive, args, params):
-        from .backend import get_backend
-        return get_backend().apply_primitive(primitive, args, params)
+        return _get_backend()().apply_primitive(primitive, args, params)
+
+
+def _get_backend():
+    """``backend.get_backend`` (imported on first use: backend imports this module)."""
+    global _get_backend
+    from .backend import get_backend
+
+    def _get_backend():
+        return get_backend
+    return get_backend
 
 
 trace_stack: list[MainTrace] = [MainTrace(0, EvalTrace)]

@@ -19,7 +19,7 @@ import operator
 import numpy as np
 
 from . import core, dtypes, lax
-from .core import Tracer, get_aval
+from .core import ShapedArray, Tracer, get_aval
 from .prims.elementwise import convert_element_type_p
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -233,8 +233,16 @@ def promote_shapes(fname: str, *args):
 _SCALAR_BROADCAST = True  # lax binary ops accept a 0-d operand with an n-d one
 
 
+def _same_avals(args) -> bool:
+    first = getattr(args[0], "aval", None) if args else None
+    return isinstance(first, ShapedArray) and builtins.all(
+        getattr(a, "aval", None) == first for a in args[1:])
+
+
 def promote_args(fname: str, *args):
     """Operands -> common dtype (JAX promotion) -> common shape (NumPy broadcasting)."""
+    if _same_avals(args):
+        return list(args)  # the common case: promotion and broadcasting change nothing
     args = [operand(a, fname, i) for i, a in enumerate(args)]
     return promote_shapes(fname, *promote_dtypes(*args))
 

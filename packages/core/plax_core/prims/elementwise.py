@@ -428,6 +428,8 @@ def _prepare(name: str, args: Sequence[Any], like=None, first: int = 0,
     join of the scalars when all are Python scalars).  0-d operands are broadcast to
     the shape of the first operand of higher rank (``default_shape`` if none).
     """
+    if like is None and _same_shape_arrays(args, default_shape):
+        return list(args)  # the common case: nothing to convert or broadcast
     for i, a in enumerate(args):
         _check_arg(name, first + i, a)
     if like is None:
@@ -440,6 +442,17 @@ def _prepare(name: str, args: Sequence[Any], like=None, first: int = 0,
         args = [broadcast_in_dim(a, shape, ()) if av.ndim == 0 else a
                 for a, av in zip(args, avals)]
     return args
+
+
+def _same_shape_arrays(args, default_shape) -> bool:
+    """Whether ``args`` are arrays or tracers of one shape that needs no broadcasting."""
+    shape = None
+    for a in args:
+        aval = getattr(a, "aval", None)
+        if not isinstance(aval, ShapedArray) or (shape is not None and aval.shape != shape):
+            return False
+        shape = aval.shape
+    return shape is not None and (shape != () or default_shape == ())
 
 
 def standard_binary_args(name: str, x, y):
