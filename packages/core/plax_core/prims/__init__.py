@@ -1,15 +1,27 @@
-"""Core's primitive set, one module per family; each module lists its primitives."""
+"""Core's primitive set, one module per family; each module lists its primitives.
+
+A new family is one module here plus its name in ``FAMILIES``: ``all_primitives`` (what
+core's plugin registers) and ``plax.lax`` (which re-exports each module's ``__all__``
+and its ``*_p`` primitives) both read this list.
+"""
+
+import importlib
 
 from ..core import Primitive
+
+FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "windowed",
+            "control_flow")
+
+
+def family_modules() -> list:
+    return [importlib.import_module(f"{__name__}.{name}") for name in FAMILIES]
 
 
 def all_primitives() -> list[Primitive]:
     """Every primitive core defines, found in the family modules."""
     from .. import ad_util
-    from . import control_flow, elementwise, elementwise_math, reductions, structural, windowed
     found = {}
-    for module in (elementwise, elementwise_math, structural, reductions, windowed,
-                   control_flow, ad_util):
+    for module in (*family_modules(), ad_util):
         for value in vars(module).values():
             if isinstance(value, Primitive):
                 found[value.name] = value
