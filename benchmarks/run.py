@@ -38,12 +38,12 @@ def load(lib: str) -> SimpleNamespace:
         import plax.numpy as pnp
         return SimpleNamespace(np=pnp, lax=plax.lax, jit=plax.jit, grad=plax.grad, vmap=plax.vmap,
                                put=plax.device_put, block=plax.block_until_ready,
-                               tree_map=plax.tree_util.tree_map)
+                               tree_map=plax.tree_util.tree_map, random=plax.random)
     import jax
     import jax.numpy as jnp
     return SimpleNamespace(np=jnp, lax=jax.lax, jit=jax.jit, grad=jax.grad, vmap=jax.vmap,
                            put=jax.device_put, block=jax.block_until_ready,
-                           tree_map=jax.tree_util.tree_map)
+                           tree_map=jax.tree_util.tree_map, random=jax.random)
 
 
 # ------------------------------------------------------------------ workloads
@@ -131,6 +131,35 @@ def w_first_call_mlp20(L):
     return (lambda: L.block(f(params, x, y))), "first"
 
 
+def w_random_normal_10m(L):
+    key = L.random.PRNGKey(0)
+    f = L.jit(lambda k: L.random.normal(k, (10_000_000,), dtype=L.np.float32))
+    return (lambda: L.block(f(key))), "time"
+
+
+def _rnn_grad(L, length):
+    W = L.put(_normal((16, 16), 5, 0.25))
+    xs = L.put(_normal((length, 16), 6))
+
+    def loss(W, xs):
+        def step(h, x):
+            h = L.np.tanh(L.np.dot(h, W) + x)
+            return h, L.np.sum(h)
+        _, ys = L.lax.scan(step, L.np.zeros(16, L.np.float32), xs)
+        return L.np.sum(ys)
+
+    f = L.jit(L.grad(loss))
+    return (lambda: L.block(f(W, xs))), "first"
+
+
+def w_scan_rnn_10_first(L):
+    return _rnn_grad(L, 10)
+
+
+def w_scan_rnn_1000_first(L):
+    return _rnn_grad(L, 1000)
+
+
 WORKLOADS = {
     "x*x+x*2.0 5000x5000 jit": w_elementwise,
     "matmul 2048x2048 jit": w_matmul,
@@ -140,6 +169,9 @@ WORKLOADS = {
     "eager lax.add(x, y) (f32[16])": w_eager_lax_add,
     "jit call f(x) (f32[16])": w_jit_call,
     "first call jit(grad) 20-layer MLP": w_first_call_mlp20,
+    "random.normal 10M f32 jit": w_random_normal_10m,
+    "first call jit(grad) scan RNN, 10 steps": w_scan_rnn_10_first,
+    "first call jit(grad) scan RNN, 1000 steps": w_scan_rnn_1000_first,
 }
 
 
