@@ -237,8 +237,10 @@ class JaxprBuilder:
     def add_const(self, tracer, val):
         var = self.tracer_to_var[id(tracer)]
         if _is_literal(val):
-            lit = Literal(np.asarray(_to_host(val)), tracer.aval)
-            self.tracer_to_var[id(tracer)] = lit
+            if not isinstance(val, core._PYTHON_SCALARS) and not hasattr(val, "aval"):
+                val = np.asarray(val, tracer.aval.dtype)  # keeps a NumPy scalar's dtype
+            # Python scalars and plax arrays keep their weak type when the jaxpr is run
+            self.tracer_to_var[id(tracer)] = Literal(val, tracer.aval)
         else:
             self.const_vars[id(tracer)] = (var, val)
 
@@ -251,10 +253,6 @@ class JaxprBuilder:
         outvars = [self.getvar(t) for t in out_tracers]
         jaxpr = Jaxpr(constvars, invars, outvars, self.eqns)
         return _drop_unused(jaxpr, consts)
-
-
-def _to_host(val):
-    return np.asarray(val) if not isinstance(val, Tracer) else val
 
 
 def _is_literal(val) -> bool:

@@ -128,3 +128,13 @@ def test_jaxpr_trace_is_public_for_other_transformations():
         lambda x: [lax.cos(x)], [core.ShapedArray((2,), np.float32)])
     assert isinstance(jaxpr, Jaxpr) and consts == []
     assert jaxpr.out_avals == [core.ShapedArray((2,), np.float32)]
+
+
+def test_literals_keep_their_dtype_and_weak_type_when_evaluated():
+    closed = make_jaxpr(lambda: lax.add(2, 3))()
+    out, = closed()
+    assert out.dtype == np.int32 and out.weak_type and int(out) == 5
+    closed = make_jaxpr(lambda x: lax.mul(x, np.float32(3)))(np.float32(2))
+    assert "mul a 3.0:f32[]" in str(closed)
+    out, = closed(np.float32(2))
+    assert out.dtype == np.float32 and not out.weak_type
