@@ -15,6 +15,9 @@ from . import (
     custom,
     rules_control_flow,
     rules_elementwise,
+    rules_indexing,
+    rules_linalg,
+    rules_sorting,
     rules_structural,
     rules_windowed,
 )
@@ -43,7 +46,8 @@ NONLINEAR = frozenset({
     "reduce_min", "reduce_or", "reduce_prod", "reduce_xor", "rem", "round", "rsqrt",
     "shift_left", "shift_right_arithmetic", "shift_right_logical", "sign", "sin", "sinh",
     "sqrt", "square", "tan", "tanh", "xor", "population_count", "clz",
-    *rules_windowed.NONLINEAR,
+    *rules_windowed.NONLINEAR, *rules_indexing.NONLINEAR,
+    *rules_sorting.NONLINEAR, *rules_linalg.NONLINEAR,
 })
 
 _MISSING_HINT = ("it has no derivative rule. A package that adds a primitive registers its "
@@ -79,7 +83,8 @@ def plax_register_rules(registry):
     partial_eval = registry.rules("partial_eval")
     jvp.hint = transpose.hint = _MISSING_HINT
     by_name = registry.primitives
-    for module in (rules_elementwise, rules_structural, rules_windowed):
+    for module in (rules_elementwise, rules_structural, rules_windowed, rules_indexing,
+                   rules_sorting, rules_linalg):
         for name, rule in module.jvp_rules().items():
             if name in by_name:
                 jvp[by_name[name]] = rule

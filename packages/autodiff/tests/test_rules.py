@@ -426,5 +426,11 @@ def test_every_primitive_checked():
     checked |= {"cond", "scan", "while"}  # test_control_flow_ad.py
     checked |= {"conv_general_dilated", "reduce_window_sum", "reduce_window_max",
                 "reduce_window_min"}  # test_rules_windowed.py
+    checked |= {"gather", "scatter", "scatter-add", "scatter-mul", "scatter-min",
+                "scatter-max"}  # test_rules_indexing.py
+    checked |= {"sort", "top_k", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp",
+                "reduce_precision", "population_count", "clz"}  # test_rules_sorting.py
+    checked |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig",
+                "fft"}  # test_rules_linalg.py
     missing = sorted(set(registry.primitives) - checked)
     assert not missing, f"primitives without a check_grads test: {missing}"

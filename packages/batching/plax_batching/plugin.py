@@ -20,6 +20,9 @@ from .batching import RULE_HINT, batching_rules
 from .rules import register_core_rules
 from .rules_control_flow import register_control_flow_rules
 from .rules_higher_order import register_higher_order_rules
+from .rules_indexing import register_indexing_rules
+from .rules_linalg import register_linalg_rules
+from .rules_sorting import register_sorting_rules
 from .rules_windowed import register_windowed_rules
 
 # primitive name -> why vmap does not support it (such a primitive gets a rule that
@@ -41,6 +44,9 @@ def plax_register_rules(registry):
     register_core_rules(table, registry.primitives)
     register_control_flow_rules(table)
     register_windowed_rules(table, registry.primitives)
+    register_sorting_rules(table, registry.primitives)
+    register_indexing_rules(table, registry.primitives)
+    register_linalg_rules(table, registry.primitives)
     register_higher_order_rules(table, registry.primitives)
     for name, reason in UNSUPPORTED.items():
         prim = registry.primitives.get(name)

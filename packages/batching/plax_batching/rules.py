@@ -17,10 +17,8 @@ one is an int).  Rules move batch axes as little as possible:
 - structural ops shift their parameters (axes, permutations, slices, padding) and
   keep the batch axis in place where the op allows it.
 - ``dynamic_slice``/``dynamic_update_slice`` with unbatched start indices get a zero
-  start and a full-size slice for the batch axis.  With batched start indices JAX
-  uses gather/scatter, which core does not have yet: these cases run the primitive
-  once per example (static slices of the batch) and concatenate the results
-  (``per_example_rule``), a jaxpr of O(batch size) equations.
+  start and a full-size slice for the batch axis; with batched start indices they
+  become one clamping gather/scatter (``rules_indexing``), as in JAX.
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ from .batching import (
     shape_of,
     shift_axes,
 )
+from .rules_indexing import dynamic_slice_as_gather, dynamic_update_slice_as_scatter
 
 # ------------------------------------------------------------------ elementwise
 
@@ -296,7 +295,7 @@ def _zero_index(indices) -> np.ndarray:
 def _dynamic_slice_rule(args, dims, *, slice_sizes):
     (x, *indices), (xd, *index_dims) = args, dims
     if any(d is not None for d in index_dims):
-        return per_example_rule(lax.dynamic_slice_p)(args, dims, slice_sizes=slice_sizes)
+        return dynamic_slice_as_gather(args, dims, slice_sizes=slice_sizes)
     indices = _insert(indices, xd, _zero_index(indices))
     sizes = _insert(slice_sizes, xd, shape_of(x)[xd])
     return lax.dynamic_slice_p.bind(x, *indices, slice_sizes=sizes), xd
@@ -305,7 +304,7 @@ def _dynamic_slice_rule(args, dims, *, slice_sizes):
 def _dynamic_update_slice_rule(args, dims):
     (x, update, *indices), (xd, ud, *index_dims) = args, dims
     if any(d is not None for d in index_dims):
-        return per_example_rule(lax.dynamic_update_slice_p)(args, dims)
+        return dynamic_update_slice_as_scatter(args, dims)
     size = axis_size_of(args, dims)
     out_dim = xd if xd is not None else ud
     x, update = bring(x, xd, out_dim, size), bring(update, ud, out_dim, size)

@@ -380,6 +380,13 @@ NO_ORACLE |= {"conv_general_dilated", "reduce_window_sum", "reduce_window_max",
               "reduce_window_min"}
 # checked against Python loops in test_control_flow_batching.py
 NO_ORACLE |= {"cond", "scan", "while"}
+# checked against Python loops in test_rules_linalg.py
+NO_ORACLE |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig", "fft"}
+# checked against Python loops in test_rules_indexing.py
+NO_ORACLE |= {"gather", "scatter", "scatter-add", "scatter-mul", "scatter-min", "scatter-max"}
+# checked against Python loops in test_rules_sorting.py
+NO_ORACLE |= {"sort", "top_k", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp",
+              "reduce_precision", "population_count", "clz"}
 
 ALL_CASES: dict[str, Callable] = {
     **{name: call_case(name) for name in ("checkpoint", "custom_jvp_call", "custom_vjp_call")

@@ -124,12 +124,12 @@ class ArrayMethods:
     def __setitem__(self, idx, value):
         raise TypeError(f"'{type(self).__name__}' object does not support item assignment. "
                         f"plax arrays are immutable; instead of x[idx] = y use "
-                        f"x = x.at[idx].set(y) (arriving with plax issue #9).")
+                        f"x = x.at[idx].set(y) or another .at[idx] method.")
 
     @property
     def at(self):
-        raise NotImplementedError("x.at[...] arrives with plax issue #9 (indexed updates "
-                                  "need the scatter primitive)")
+        """Functional indexed updates: ``x.at[idx].set(y)``, ``.add(y)``, ``.get()``..."""
+        return _ops().at(self)
 
     # --- attributes
     T = property(lambda self: _ops().transpose(self))

@@ -618,12 +618,12 @@ def dot(a, b):
 
 
 # The rest of ops lives in two modules that import the helpers above.
+from ._ops_index import NonConcreteBooleanIndexError, at, getitem  # noqa: E402,F401
 from ._ops_reduce import all, any, argmax, argmin, max, mean, min, prod, reduce, std, sum, var  # noqa: E402,F401
 from ._ops_shape import (  # noqa: E402,F401
     broadcast_arrays,
     canonicalize_axis,
     expand_dims,
-    getitem,
     moveaxis,
     ravel,
     reduction_axes,

@@ -228,10 +228,8 @@ def test_indexing_operator_against_numpy():
         x[2]
     with pytest.raises(TypeError, match="immutable"):
         x[0] = 1.0
-    with pytest.raises(NotImplementedError, match="issue #9"):
-        x.at[0].set(1.0)
-    with pytest.raises(NotImplementedError, match="issue #9"):
-        x[np.array([0, 1])]
+    np.testing.assert_array_equal(np.asarray(x.at[0].set(1.0))[0], np.ones((3, 4)))
+    np.testing.assert_array_equal(np.asarray(x[np.array([1, 0])]), a[[1, 0]])
 
 
 def test_attributes_T_mT_real_imag():

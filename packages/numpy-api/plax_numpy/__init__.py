@@ -13,13 +13,23 @@ import numpy as _np
 from plax_core import Array as _Array
 from plax_core import Tracer as _Tracer
 
-from . import _creation, _dtypes, _linear, _math, _reductions, _shape, linalg, nn, scipy  # noqa: F401
+from . import _creation, _dtypes, _linear, _math, _reductions, _shape, fft, linalg, nn, scipy  # noqa: F401
 from ._creation import *  # noqa: F401,F403
 from ._dtypes import *  # noqa: F401,F403
+from ._extra_creation import *  # noqa: F401,F403
+from ._extra_creation import __all__ as _extra_creation_all
+from ._extra_math import *  # noqa: F401,F403
+from ._extra_math import __all__ as _extra_math_all
+from ._extra_shape import *  # noqa: F401,F403
+from ._extra_shape import __all__ as _extra_shape_all
+from ._indexing import *  # noqa: F401,F403
+from ._indexing import __all__ as _indexing_all
 from ._linear import *  # noqa: F401,F403
 from ._math import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
+from ._sorting import *  # noqa: F401,F403
+from ._sorting import __all__ as _sorting_all
 
 pi = _np.pi
 e = _np.e
@@ -50,6 +60,8 @@ class ndarray(metaclass=_ArrayMeta):  # noqa: N801  (NumPy's name)
 __all__ = sorted(
     set(_creation.__all__) | set(_dtypes.__all__) | set(_linear.__all__)
     | set(_math.__all__) | set(_reductions.__all__) | set(_shape.__all__)
-    | {"pi", "e", "euler_gamma", "inf", "nan", "newaxis", "ndarray", "linalg", "bool"})
+    | set(_extra_creation_all) | set(_extra_math_all) | set(_extra_shape_all)
+    | set(_sorting_all) | set(_indexing_all)
+    | {"pi", "e", "euler_gamma", "inf", "nan", "newaxis", "ndarray", "linalg", "fft", "bool"})
 
 bool = bool_  # noqa: A001,F405  (NumPy 2 and JAX export both names; defined last)

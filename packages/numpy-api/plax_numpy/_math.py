@@ -388,7 +388,10 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
 
 def nonzero(a, *, size=None, fill_value=None):
     """Indices of the nonzero elements (needs a concrete array: the output size depends on
-    the values; pass ``size`` under a transformation once gather lands, issue #9)."""
+    the values; with ``size`` it is traceable, padded with ``fill_value``)."""
+    if size is not None:  # traceable: a scatter of positions
+        from ._indexing import nonzero_sized
+        return nonzero_sized(a, size, fill_value)
     a = ops.operand(a, "nonzero")
     value = core.concrete_or_error(
         None, a, "nonzero (and the one-argument form of where, argwhere)")

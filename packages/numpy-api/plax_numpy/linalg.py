@@ -1,4 +1,4 @@
-"""``plax.numpy.linalg``: norms now; decompositions and solvers arrive with plax issue #9."""
+"""``plax.numpy.linalg``: norms, decompositions, solvers and the spectral functions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import numpy as np
 
 from plax_core import ops
 from plax_core.core import get_aval
+
+from . import _linalg
+from ._linalg import *  # noqa: F403
 
 __all__ = ["norm", "vector_norm", "matrix_norm"]
 
@@ -59,15 +62,14 @@ def _matrix_norm(x, ord, axes, keepdims):
         red = ops.max if ord == np.inf else ops.min
         out = red(sums, axis=row, keepdims=True)
     elif ord in (2, -2, "nuc"):
-        raise NotImplementedError(f"norm: ord={ord!r} needs singular values (svd), which "
-                                  f"arrive with plax issue #9")
+        return _linalg.spectral_matrix_norm(x, ord, axes, keepdims)
     else:
         raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
     return out if keepdims else ops.squeeze(out, axes)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector or matrix norm, as ``numpy.linalg.norm`` (no SVD-based orders yet)."""
+    """Vector or matrix norm, as ``numpy.linalg.norm`` (every ``ord``)."""
     (x,) = ops.promote_dtypes_inexact(ops.operand(x, "norm"))
     nd = get_aval(x).ndim
     if axis is None:
@@ -105,16 +107,18 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     return _matrix_norm(x, ord, (-2 % get_aval(x).ndim, -1 % get_aval(x).ndim), keepdims)
 
 
-_LATER = ("cholesky", "det", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq",
-          "matrix_power", "matrix_rank", "pinv", "qr", "slogdet", "solve", "svd",
-          "tensorinv", "tensorsolve", "cond", "multi_dot")
+def _numpy_function(name):
+    def fn(*args, **kwargs):
+        import plax_numpy
+        return getattr(plax_numpy, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``plax.numpy.{name}``, under ``numpy.linalg``'s name."
+    return fn
 
 
-def __getattr__(name):
-    if name in _LATER:
-        def later(*args, **kwargs):
-            raise NotImplementedError(f"plax.numpy.linalg.{name} arrives with plax issue #9 "
-                                      f"(linear-algebra primitives)")
-        later.__name__ = name
-        return later
-    raise AttributeError(f"module 'plax.numpy.linalg' has no attribute {name!r}")
+cross, outer, trace, vecdot, matmul, matrix_transpose, diagonal, tensordot = map(
+    _numpy_function, ("cross", "outer", "trace", "vecdot", "matmul", "matrix_transpose",
+                      "diagonal", "tensordot"))
+
+__all__ += _linalg.__all__ + ["cross", "outer", "trace", "vecdot", "matmul",
+                              "matrix_transpose", "diagonal", "tensordot"]

@@ -8,12 +8,14 @@ from plax_core import dtypes, lax, ops
 from plax_core.core import get_aval
 
 from ._math import logaddexp
+from ._nn_extra import *  # noqa: F401,F403  (issue 9 breadth)
+from ._nn_extra import __all__ as _extra_all
 from .scipy.special import logsumexp
 
 __all__ = ["relu", "relu6", "sigmoid", "softplus", "soft_sign", "log_sigmoid", "gelu",
            "silu", "swish", "elu", "celu", "selu", "leaky_relu", "hard_tanh",
            "hard_sigmoid", "hard_silu", "hard_swish", "glu", "softmax", "log_softmax",
-           "logsumexp", "one_hot", "standardize", "tanh"]
+           "logsumexp", "one_hot", "standardize", "tanh", *_extra_all]
 
 
 def _inexact(name, x):

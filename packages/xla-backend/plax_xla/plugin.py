@@ -16,12 +16,18 @@ from .mlir import RULE_HINT
 def plax_register_rules(registry):
     from .lower_control import control_and_windowed_rules
     from .lower_elementwise import elementwise_rules
+    from .lower_indexing import indexing_rules
     from .lower_structural import CALL_PRIMITIVES, call_rule, structural_rules
     table = registry.rules("lowering")
     table.hint = RULE_HINT
     table.update(elementwise_rules())
     table.update(structural_rules())
     table.update(control_and_windowed_rules(registry.primitives))
+    table.update(indexing_rules(registry.primitives))
+    from .lower_sorting import sorting_rules
+    table.update(sorting_rules(registry.primitives))
+    from .lower_linalg import linalg_rules
+    table.update(linalg_rules(registry.primitives))
     for name, param in CALL_PRIMITIVES.items():
         prim = registry.primitives.get(name)
         if prim is not None and prim not in table:

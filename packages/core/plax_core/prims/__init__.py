@@ -10,7 +10,7 @@ import importlib
 from ..core import Primitive
 
 FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "windowed",
-            "control_flow")
+            "control_flow", "indexing", "sorting", "cumulative", "linalg", "fft")
 
 
 def family_modules() -> list:

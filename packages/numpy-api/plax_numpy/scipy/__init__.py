@@ -1,5 +1,5 @@
 """``plax.scipy``: the SciPy subset plax offers (``special`` for now)."""
 
-from . import special
+from . import linalg, special
 
-__all__ = ["special"]
+__all__ = ["linalg", "special"]

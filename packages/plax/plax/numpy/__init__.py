@@ -14,3 +14,4 @@ __getattr__, __dir__ = _forward(__name__, globals(), _impl)
 
 # Bind the re-export submodules explicitly: the star import may have bound plax_numpy's.
 linalg = _importlib.import_module("plax.numpy.linalg")
+fft = _importlib.import_module("plax.numpy.fft")

@@ -9,3 +9,6 @@ from plax._forward import forward as _forward
 from plax_numpy.scipy import *  # noqa: F403
 
 __getattr__, __dir__ = _forward(__name__, globals(), _impl)
+
+# Bind the re-export submodule explicitly: the star import bound plax_numpy.scipy.linalg.
+linalg = __import__("importlib").import_module("plax.scipy.linalg")

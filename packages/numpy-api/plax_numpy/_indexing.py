@@ -1,0 +1,761 @@
+"""Indexing, set, counting and histogram functions of ``plax.numpy``, on gather/scatter.
+
+As in JAX: ``take`` and ``take_along_axis`` read out-of-bounds indices as ``fill_value``
+(NaN, the integer extreme or True by default; ``mode='clip'`` clamps, ``'wrap'`` wraps);
+``put``, ``put_along_axis`` and ``place`` return a new array (``inplace=False`` is
+required); functions whose output size depends on the values (``unique``, the set
+operations, ``compress``, ``extract``, ``bincount`` without ``length``) need concrete
+inputs and pad to ``size`` when it is given; ``nonzero`` with ``size`` is traceable (a
+scatter of positions).  ``partition`` is a full sort (a valid partition);
+``histogram`` counts in the inexact dtype of its input.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import operator
+
+import numpy as np
+
+from plax_core import core, dtypes, lax, ops
+from plax_core._ops_index import gather_index, scatter_index
+
+__all__ = [
+    "take", "take_along_axis", "put_along_axis", "put", "choose", "compress", "extract",
+    "place", "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+    "union1d", "intersect1d", "setdiff1d", "setxor1d", "bincount", "digitize",
+    "histogram", "histogram_bin_edges", "interp", "partition", "argpartition", "s_",
+    "index_exp", "frexp", "ldexp", "modf", "unwrap", "bitwise_count",
+]
+
+s_ = np.s_
+index_exp = np.index_exp
+
+
+def _rt(*args):
+    """The promoted dtype of ``args`` (JAX's lattice)."""
+    return ops.result_type_of(*args)[0]
+
+
+def _full(like, value):
+    """An array of ``value`` with the shape and dtype of ``like``."""
+    return lax.full(ops.shape(like), value, ops._dtype(like))
+
+
+def _int_dtype():
+    return dtypes.default_int_dtype()
+
+
+def _axis(fname, axis, ndim):
+    try:
+        a = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{fname}: axis must be an integer or None, got {axis!r}") from None
+    if not -ndim <= a < ndim:
+        raise ValueError(f"{fname}: axis {a} is out of bounds for an array of dimension "
+                         f"{ndim}")
+    return a % ndim
+
+
+def _int_indices(fname, indices, argnum=1):
+    indices = ops.operand(indices, fname, argnum)
+    if ops._dtype(indices).kind not in "iu":
+        raise TypeError(f"{fname}: indices must be integers, got dtype "
+                        f"{ops._dtype(indices).name}")
+    return ops.astype(indices, _int_dtype()) if isinstance(indices, int) else indices
+
+
+def _mode(fname, mode, fill_value, default="fill"):
+    """``(gather mode, index transform)`` for JAX's take modes."""
+    mode = default if mode is None else mode
+    if mode not in ("fill", "clip", "wrap", "promise_in_bounds"):
+        raise ValueError(f"{fname}: invalid mode {mode!r}; expected 'fill', 'clip', "
+                         f"'wrap' or 'promise_in_bounds'")
+    if fill_value is not None and mode != "fill":
+        raise ValueError(f"{fname}: fill_value is only used with mode='fill', got "
+                         f"mode={mode!r}")
+    return mode
+
+
+def _wrap(indices, n):
+    return ops.remainder(indices, n) if n else indices
+
+
+def _apply_mode(indices, n, mode):
+    """JAX's take modes: 'wrap' wraps, 'clip' clamps the raw index (no negative
+    indexing), 'fill' reads negative indices from the end and fills past it."""
+    if mode == "wrap":
+        return _wrap(indices, n), "promise_in_bounds"
+    if mode == "clip":
+        return ops.clip(indices, 0, builtins.max(n - 1, 0)), "clip"
+    return indices, mode
+
+
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
+         indices_are_sorted=False, fill_value=None):
+    """Elements of ``a`` at ``indices`` along ``axis`` (of the flattened ``a`` if None)."""
+    if out is not None:
+        raise NotImplementedError("take: the out argument is not supported")
+    a = ops.operand(a, "take")
+    if axis is None:
+        a, axis = ops.ravel(a), 0
+    axis = _axis("take", axis, ops.ndim(a))
+    indices = _int_indices("take", indices)
+    mode = _mode("take", mode, fill_value)
+    indices, mode = _apply_mode(indices, ops.shape(a)[axis], mode)
+    idx = (slice(None),) * axis + (indices,)
+    return gather_index(a, idx, mode=mode, fill_value=fill_value,
+                        indices_are_sorted=indices_are_sorted,
+                        unique_indices=unique_indices)
+
+
+def _along_axis_index(fname, arr, indices, axis):
+    """``(arr, index tuple)`` with the non-axis dims of ``arr`` and ``indices`` broadcast."""
+    nd = ops.ndim(arr)
+    if ops.ndim(indices) != nd:
+        raise ValueError(f"{fname}: indices and arr must have the same number of "
+                         f"dimensions; got {ops.ndim(indices)} and {nd}")
+    ashape, ishape = ops.shape(arr), ops.shape(indices)
+    bshape = [ops.broadcast_shapes((ashape[d],), (ishape[d],), fname=fname)[0]
+              if d != axis else None for d in range(nd)]
+    arr = ops.broadcast_to(arr, tuple(ashape[d] if d == axis else bshape[d]
+                                      for d in range(nd)), fname)
+    ishape = tuple(ishape[d] if d == axis else bshape[d] for d in range(nd))
+    indices = ops.broadcast_to(indices, ishape, fname)
+    idx = []
+    for d in range(nd):
+        if d == axis:
+            idx.append(indices)
+        else:
+            shape = [1] * nd
+            shape[d] = ishape[d]
+            idx.append(lax.broadcasted_iota(_int_dtype(), tuple(shape), d))
+    return arr, tuple(idx)
+
+
+def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
+    """``arr`` indexed by ``indices`` along ``axis`` (NumPy's function, JAX's modes)."""
+    arr = ops.operand(arr, "take_along_axis")
+    indices = _int_indices("take_along_axis", indices)
+    if axis is None:
+        arr, indices, axis = ops.ravel(arr), ops.ravel(indices), 0
+    axis = _axis("take_along_axis", axis, ops.ndim(arr))
+    mode = _mode("take_along_axis", mode, fill_value)
+    indices, mode = _apply_mode(indices, ops.shape(arr)[axis], mode)
+    arr, idx = _along_axis_index("take_along_axis", arr, indices, axis)
+    return gather_index(arr, idx, mode=mode, fill_value=fill_value)
+
+
+def _no_inplace(fname, inplace):
+    if inplace:
+        raise ValueError(f"{fname}: plax arrays are immutable; pass inplace=False to get "
+                         f"the updated array as the result")
+
+
+def _scatter_mode(fname, mode):
+    if mode in (None, "fill", "drop"):
+        return "drop"
+    if mode == "clip":
+        return "clip"
+    if mode == "wrap":
+        return "wrap"
+    raise ValueError(f"{fname}: invalid mode {mode!r}; expected 'drop', 'clip' or 'wrap'")
+
+
+def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
+    """``arr`` with ``values`` written at ``indices`` along ``axis`` (a new array)."""
+    _no_inplace("put_along_axis", inplace)
+    arr = ops.operand(arr, "put_along_axis")
+    indices = _int_indices("put_along_axis", indices)
+    shape = ops.shape(arr)
+    if axis is None:
+        arr, indices, axis = ops.ravel(arr), ops.ravel(indices), 0
+    axis = _axis("put_along_axis", axis, ops.ndim(arr))
+    mode = _scatter_mode("put_along_axis", mode)
+    if mode == "wrap":
+        indices, mode = _wrap(indices, ops.shape(arr)[axis]), "drop"
+    # the index tuple enumerates indices' shape (broadcast with arr's other dims)
+    _, idx = _along_axis_index("put_along_axis", arr, indices, axis)
+    out = scatter_index(arr, idx, values, "set", mode=mode)
+    return ops.reshape(out, shape)
+
+
+def put(a, ind, v, mode=None, *, inplace=True):
+    """``a`` with the flat positions ``ind`` set to ``v`` (repeated as needed)."""
+    _no_inplace("put", inplace)
+    a = ops.operand(a, "put")
+    shape = ops.shape(a)
+    flat = ops.ravel(a)
+    ind = ops.ravel(_int_indices("put", ind))
+    v = ops.ravel(ops.operand(v, "put", 2))
+    n_ind, n_v = ops.shape(ind)[0], ops.shape(v)[0]
+    if n_v == 0 or n_ind == 0:
+        return a
+    if n_v != n_ind:
+        v = lax.concatenate([v] * (-(-n_ind // n_v)), 0)[:n_ind] if n_v < n_ind \
+            else v[:n_ind]
+    mode = _scatter_mode("put", mode)
+    if mode == "wrap":
+        ind, mode = _wrap(ind, ops.shape(flat)[0]), "drop"
+    return ops.reshape(scatter_index(flat, (ind,), v, "set", mode=mode), shape)
+
+
+def choose(a, choices, out=None, mode="raise"):
+    """``choices[a[i]][i]`` elementwise (``choices`` broadcast with ``a``)."""
+    if out is not None:
+        raise NotImplementedError("choose: the out argument is not supported")
+    a = _int_indices("choose", a, 0)
+    choices = [ops.operand(c, "choose", 1) for c in choices]
+    if not choices:
+        raise ValueError("choose: choices must be a non-empty sequence")
+    n = len(choices)
+    if mode == "raise":
+        if not isinstance(a, core.Tracer):
+            value = np.asarray(a)
+            if value.size and (value.min() < 0 or value.max() >= n):
+                raise ValueError("choose: invalid entry in choice array")
+    elif mode == "wrap":
+        a = ops.remainder(a, n)
+    elif mode == "clip":
+        a = ops.clip(a, 0, n - 1)
+    else:
+        raise ValueError(f"choose: invalid mode {mode!r}; expected 'raise', 'wrap' or "
+                         f"'clip'")
+    parts = ops.promote_dtypes(*choices)
+    shape = ops.broadcast_shapes(ops.shape(a), *(ops.shape(c) for c in parts),
+                                 fname="choose")
+    stacked = lax.concatenate(
+        [ops.reshape(ops.broadcast_to(c, shape, "choose"), (1,) + shape) for c in parts], 0)
+    a = ops.reshape(ops.broadcast_to(a, shape, "choose"), (1,) + shape)
+    return ops.reshape(take_along_axis(stacked, a, 0, mode="clip"), shape)
+
+
+# ------------------------------------------------------------------ nonzero with size
+
+def nonzero_sized(a, size, fill_value=None):
+    """``nonzero(a, size=size, fill_value=...)``, traceable: the flat position of each
+    nonzero element is scattered to its rank among them; the rest is ``fill_value``."""
+    a = ops.operand(a, "nonzero")
+    shape = ops.shape(a)
+    if len(shape) == 0:
+        raise ValueError("nonzero: calling nonzero on 0d arrays is not allowed; use "
+                         "atleast_1d(a).nonzero()")
+    size = operator.index(size)
+    n = int(np.prod(shape, dtype=int))
+    dt = _int_dtype()
+    if size == 0:  # (a scatter into an empty operand is not needed)
+        return tuple(lax.full((0,), 0, dt) for _ in shape)
+    mask = ops.ravel(ops.not_equal(a, ops.scalar_like(a, 0)))
+    flat_pos = lax.iota(dt, n)
+    rank = lax.cumsum(ops.convert(mask, dt, False), axis=0) - 1 if n else flat_pos
+    target = lax.select(mask, rank, lax.full((n,), size, dt)) if n else rank
+    flat = lax.full((size,), 0, dt)
+    flat = scatter_index(flat, (target,), flat_pos, "set", mode="drop") if n else flat
+    total = ops.sum(ops.convert(mask, dt, False)) if n else 0
+    valid = ops.less(lax.iota(dt, size), total)
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else \
+        (0 if fill_value is None else fill_value,) * len(shape)
+    if len(fills) != len(shape):
+        raise ValueError(f"nonzero: fill_value must be a scalar or a tuple of length "
+                         f"{len(shape)}, got {fill_value!r}")
+    out, stride = [], n
+    for d, dim in enumerate(shape):
+        stride //= builtins.max(dim, 1)
+        coord = lax.rem(lax.div(flat, _full(flat, builtins.max(stride, 1))),
+                        _full(flat, builtins.max(dim, 1)))
+        out.append(lax.select(valid, coord, ops.astype(
+            ops.broadcast_to(ops.array(fills[d]), (size,)), dt)))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ compress & co
+
+def _concrete(fname, x, what="argument"):
+    value = core.concrete_or_error(
+        None, x, f"{fname}: the output size depends on the {what}; pass concrete values "
+                 f"(or size= where supported)")
+    return np.asarray(value)
+
+
+def _pad(fname, values, size, fill_value, dtype):
+    values = np.asarray(values)
+    if size is None:
+        return values
+    size = operator.index(size)
+    if values.shape[0] >= size:
+        return values[:size]
+    fill = np.full((size - values.shape[0],) + values.shape[1:],
+                   0 if fill_value is None else fill_value, dtype=dtype)
+    return np.concatenate([values.astype(dtype, copy=False), fill])
+
+
+def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
+    """The slices of ``a`` along ``axis`` where ``condition`` is true."""
+    if out is not None:
+        raise NotImplementedError("compress: the out argument is not supported")
+    cond = ops.operand(condition, "compress")
+    if ops.ndim(cond) != 1:
+        raise ValueError(f"compress: condition must be 1-dimensional, got shape "
+                         f"{ops.shape(cond)}")
+    a = ops.operand(a, "compress", 1)
+    if axis is None:
+        a, axis = ops.ravel(a), 0
+    axis = _axis("compress", axis, ops.ndim(a))
+    n = ops.shape(a)[axis]
+    cond_v = _concrete("compress", cond, "condition") if size is None else None
+    if cond_v is not None:
+        if cond_v.shape[0] > n and np.any(cond_v[n:]):
+            raise IndexError(f"compress: condition has true entries past the length {n} "
+                             f"of axis {axis}")
+        idx = ops.array(np.nonzero(cond_v[:n])[0].astype(_int_dtype()))
+        return take(a, idx, axis=axis, mode="promise_in_bounds")
+    cond = ops.ravel(cond)
+    m = ops.shape(cond)[0]
+    if m > n:
+        cond = cond[:n]
+    (idx,) = nonzero_sized(cond, size, fill_value=n)  # padding reads out of bounds
+    return take(a, idx, axis=axis, mode="fill", fill_value=fill_value)
+
+
+def extract(condition, arr, *, size=None, fill_value=0):
+    """The elements of ``arr`` where ``condition`` is true (both flattened)."""
+    return compress(ops.ravel(ops.operand(condition, "extract")),
+                    ops.ravel(ops.operand(arr, "extract", 1)), size=size,
+                    fill_value=fill_value)
+
+
+def place(arr, mask, vals, *, inplace=True):
+    """``arr`` with the positions where ``mask`` is true set to ``vals`` (cycled)."""
+    _no_inplace("place", inplace)
+    arr = ops.operand(arr, "place")
+    m = _concrete("place", ops.operand(mask, "place", 1), "mask")
+    if m.shape != ops.shape(arr):
+        raise ValueError(f"place: mask has shape {m.shape}, arr has shape "
+                         f"{ops.shape(arr)}")
+    pos = np.nonzero(m.ravel())[0].astype(_int_dtype())
+    if pos.size == 0:
+        return arr
+    vals = ops.ravel(ops.operand(vals, "place", 2))
+    nv = ops.shape(vals)[0]
+    if nv == 0:
+        raise ValueError("place: cannot insert from an empty vals array")
+    cyc = ops.array((np.arange(pos.size) % nv).astype(_int_dtype()))
+    vals = take(vals, cyc, mode="promise_in_bounds")
+    out = scatter_index(ops.ravel(arr), (ops.array(pos),), vals, "set")
+    return ops.reshape(out, ops.shape(arr))
+
+
+# ------------------------------------------------------------------ unique & sets
+
+def _host(fname, x, argnum=0):
+    x = ops.operand(x, fname, argnum)
+    return x, _concrete(fname, x, "values")
+
+
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
+           *, equal_nan=True, size=None, fill_value=None, sorted=True):  # noqa: A002
+    """The sorted unique elements of ``ar`` (concrete input; ``size`` pads)."""
+    ar, value = _host("unique", ar)
+    dt = ops._dtype(ar)
+    if axis is not None:
+        axis = _axis("unique", axis, value.ndim)
+    res = np.unique(value, return_index=True, return_inverse=True, return_counts=True,
+                    axis=axis, equal_nan=equal_nan)
+    uniq, index, inverse, counts = res
+    if axis is None and return_inverse:
+        inverse = inverse.reshape(value.shape) if value.ndim else inverse.reshape(())
+    if size is not None:
+        if axis is not None and axis != 0:
+            uniq = np.moveaxis(uniq, axis, 0)
+        fill = fill_value if fill_value is not None else \
+            (uniq[0] if uniq.shape[0] else 0)
+        uniq = _pad("unique", uniq, size, None, dt)
+        nu = builtins.min(res[0].shape[axis or 0], size)
+        uniq[nu:] = fill
+        if axis is not None and axis != 0:
+            uniq = np.moveaxis(uniq, 0, axis)
+        index = _pad("unique", index, size, 0, _int_dtype())
+        counts = _pad("unique", counts, size, 0, _int_dtype())
+    out = [ops.array(np.asarray(uniq).astype(dt, copy=False))]
+    for flag, v in ((return_index, index), (return_inverse, inverse),
+                    (return_counts, counts)):
+        if flag:
+            out.append(ops.array(np.asarray(v).astype(_int_dtype())))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+_UniqueAll = collections.namedtuple("UniqueAllResult",
+                                    ["values", "indices", "inverse_indices", "counts"])
+_UniqueCounts = collections.namedtuple("UniqueCountsResult", ["values", "counts"])
+_UniqueInverse = collections.namedtuple("UniqueInverseResult",
+                                        ["values", "inverse_indices"])
+
+
+def unique_all(x, /, *, size=None, fill_value=None):
+    return _UniqueAll(*unique(x, True, True, True, size=size, fill_value=fill_value))
+
+
+def unique_counts(x, /, *, size=None, fill_value=None):
+    return _UniqueCounts(*unique(x, return_counts=True, size=size, fill_value=fill_value))
+
+
+def unique_inverse(x, /, *, size=None, fill_value=None):
+    return _UniqueInverse(*unique(x, return_inverse=True, size=size,
+                                  fill_value=fill_value))
+
+
+def unique_values(x, /, *, size=None, fill_value=None):
+    return unique(x, size=size, fill_value=fill_value)
+
+
+def _set_result(fname, values, dt, size, fill_value):
+    values = np.asarray(values).astype(dt, copy=False)
+    if size is not None:
+        fill = fill_value if fill_value is not None else \
+            (values.min() if values.size else 0)
+        values = _pad(fname, values, size, fill, dt)
+    return ops.array(values)
+
+
+def _two(fname, ar1, ar2):
+    a1, v1 = _host(fname, ar1, 0)
+    a2, v2 = _host(fname, ar2, 1)
+    return v1.ravel(), v2.ravel(), _rt(a1, a2), ops._dtype(a1)
+
+
+def union1d(ar1, ar2, *, size=None, fill_value=None):
+    v1, v2, dt, _ = _two("union1d", ar1, ar2)
+    return _set_result("union1d", np.union1d(v1, v2), dt, size, fill_value)
+
+
+def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
+                fill_value=None):
+    v1, v2, dt, _ = _two("intersect1d", ar1, ar2)
+    res = np.intersect1d(v1, v2, assume_unique=assume_unique, return_indices=True)
+    out = _set_result("intersect1d", res[0], dt, size, fill_value)
+    if not return_indices:
+        return out
+    idx = [ops.array(_pad("intersect1d", i, size, 0, _int_dtype()).astype(_int_dtype()))
+           for i in res[1:]]
+    return (out, *idx)
+
+
+def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+    v1, v2, _, dt1 = _two("setdiff1d", ar1, ar2)
+    return _set_result("setdiff1d", np.setdiff1d(v1, v2, assume_unique), dt1, size,
+                       fill_value)
+
+
+def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+    v1, v2, dt, _ = _two("setxor1d", ar1, ar2)
+    return _set_result("setxor1d", np.setxor1d(v1, v2, assume_unique), dt, size,
+                       fill_value)
+
+
+# ------------------------------------------------------------------ counting
+
+def bincount(x, weights=None, minlength=0, *, length=None):
+    """Counts (or summed ``weights``) of each non-negative integer in the 1-D ``x``."""
+    x = _int_indices("bincount", x, 0)
+    if ops.ndim(x) != 1:
+        raise ValueError(f"bincount: x must be 1-dimensional, got shape {ops.shape(x)}")
+    minlength = operator.index(minlength)
+    if minlength < 0:
+        raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
+    if length is None:
+        value = _concrete("bincount", x, "values (pass length= under a transformation)")
+        length = builtins.max(minlength, int(value.max()) + 1 if value.size else 0)
+    length = operator.index(length)
+    if weights is None:
+        weights = lax.full(ops.shape(x), 1, _int_dtype())
+    else:
+        weights = ops.operand(weights, "bincount", 1)
+        weights = ops.broadcast_to(weights, ops.shape(x), "bincount")
+    zeros = lax.full((length,), 0, ops._dtype(weights))
+    x = ops.maximum(x, ops.scalar_like(x, 0))
+    return scatter_index(zeros, (x,), weights, "add", mode="drop")
+
+
+def digitize(x, bins, right=False):
+    """The index of the bin each value of ``x`` falls into (``bins`` monotonic)."""
+    from ._sorting import searchsorted
+    x = ops.operand(x, "digitize")
+    bins = ops.operand(bins, "digitize", 1)
+    if ops.ndim(bins) != 1:
+        raise ValueError(f"digitize: bins must be 1-dimensional, got shape "
+                         f"{ops.shape(bins)}")
+    n = ops.shape(bins)[0]
+    if n == 0:
+        return lax.full(ops.shape(x), 0, _int_dtype())
+    side = "left" if right else "right"
+    inc = searchsorted(bins, x, side=side)
+    dec = n - searchsorted(lax.rev(bins, (0,)), x, side="right" if right else "left")
+    return lax.select(ops.broadcast_to(ops.greater_equal(bins[-1], bins[0]), ops.shape(x)),
+                      inc, dec)
+
+
+def _range(fname, a, range):  # noqa: A002
+    if range is not None:
+        lo, hi = range
+        return lo, hi
+    return ops.min(a), ops.max(a)
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
+    """The edges of ``histogram``'s bins (``bins`` an int or the edges themselves)."""
+    from ._creation import linspace
+    a = ops.ravel(ops.operand(a, "histogram_bin_edges"))
+    dt = ops.to_inexact_dtype(ops._dtype(a))
+    if not isinstance(bins, int) and not (isinstance(bins, np.integer)):
+        edges = ops.astype(ops.operand(bins, "histogram_bin_edges", 1), dt)
+        if ops.ndim(edges) != 1:
+            raise ValueError("histogram_bin_edges: bins must be an int or a 1-D array")
+        return edges
+    if bins < 1:
+        raise ValueError(f"histogram_bin_edges: bins must be positive, got {bins}")
+    a = ops.astype(a, dt)
+    lo, hi = _range("histogram_bin_edges", a, range)
+    lo, hi = ops.astype(ops.array(lo) if not isinstance(lo, core.Tracer) else lo, dt), \
+        ops.astype(ops.array(hi) if not isinstance(hi, core.Tracer) else hi, dt)
+    same = ops.equal(lo, hi)
+    lo = lax.select(same, ops.subtract(lo, ops.scalar_like(lo, 0.5)), lo)
+    hi = lax.select(same, ops.add(hi, ops.scalar_like(hi, 0.5)), hi)
+    return linspace(lo, hi, int(bins) + 1, dtype=dt)
+
+
+def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002
+    """``(counts, edges)``: counts (or summed weights) of ``a`` in each bin."""
+    from ._sorting import searchsorted
+    edges = histogram_bin_edges(a, bins, range, weights)
+    a = ops.ravel(ops.operand(a, "histogram"))
+    dt = ops._dtype(edges)
+    a = ops.astype(a, dt)
+    if weights is None:
+        weights = lax.full(ops.shape(a), 1, dt)
+    else:
+        weights = ops.ravel(ops.operand(weights, "histogram", 1))
+        if ops.shape(weights) != ops.shape(a):
+            raise ValueError(f"histogram: weights should have the same shape as a, got "
+                             f"{ops.shape(weights)} and {ops.shape(a)}")
+        weights = ops.astype(weights, _rt(weights, edges))
+    nb = ops.shape(edges)[0]
+    idx = searchsorted(edges, a, side="right")
+    idx = lax.select(ops.equal(a, edges[-1]), lax.full(ops.shape(idx), nb - 1,
+                                                       ops._dtype(idx)), idx)
+    counts = bincount(idx, weights, length=nb + 1)[1:-1]
+    if density:
+        widths = ops.subtract(edges[1:], edges[:-1])
+        counts = ops.true_divide(ops.true_divide(counts, widths), ops.sum(counts))
+    return counts, edges
+
+
+# ------------------------------------------------------------------ interp & partition
+
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing)."""
+    from ._sorting import searchsorted
+    x = ops.operand(x, "interp")
+    xp = ops.operand(xp, "interp", 1)
+    fp = ops.operand(fp, "interp", 2)
+    if ops.ndim(xp) != 1 or ops.ndim(fp) != 1 or ops.shape(xp) != ops.shape(fp):
+        raise ValueError(f"interp: xp and fp must be 1-D arrays of the same length, got "
+                         f"shapes {ops.shape(xp)} and {ops.shape(fp)}")
+    if ops.shape(xp)[0] == 0:
+        raise ValueError("interp: xp and fp must be non-empty")
+    if ops._dtype(fp).kind == "c":
+        dt = _rt(x, xp, ops.real(fp))
+    else:
+        dt = ops.to_inexact_dtype(_rt(x, xp, fp))
+    x, xp = ops.astype(x, dt), ops.astype(xp, dt)
+    fp = ops.astype(fp, _rt(fp, ops.array(np.zeros((), dt))))
+    if ops._dtype(fp).kind not in "fc":
+        fp = ops.astype(fp, dt)
+    if period is not None:
+        if left is not None or right is not None:
+            raise ValueError("interp: left and right are not used with period")
+        period = ops.absolute(ops.astype(ops.operand(period), dt))
+        x = ops.remainder(x, period)
+        xp = ops.remainder(xp, period)
+        order = _argsort1(xp)
+        xp, fp = take(xp, order, mode="promise_in_bounds"), take(
+            fp, order, mode="promise_in_bounds")
+        xp = lax.concatenate([ops.reshape(ops.subtract(xp[-1], period), (1,)), xp,
+                              ops.reshape(ops.add(xp[0], period), (1,))], 0)
+        fp = lax.concatenate([fp[-1:], fp, fp[:1]], 0)
+    n = ops.shape(xp)[0]
+    i = ops.clip(searchsorted(xp, x, side="right"), 1, builtins.max(n - 1, 1))
+    if n == 1:
+        f = ops.broadcast_to(fp[0], ops.shape(x))
+    else:
+        x0 = take(xp, i - 1, mode="promise_in_bounds")
+        x1 = take(xp, i, mode="promise_in_bounds")
+        f0 = take(fp, i - 1, mode="promise_in_bounds")
+        f1 = take(fp, i, mode="promise_in_bounds")
+        dx = ops.subtract(x1, x0)
+        zero = ops.equal(dx, ops.scalar_like(dx, 0))
+        safe = lax.select(zero, _full(dx, 1), dx)
+        slope = ops.true_divide(ops.subtract(f1, f0), safe)
+        f = ops.add(f0, ops.multiply(slope, ops.subtract(x, x0)))
+        f = _where(zero, f0, f)
+    if period is None:
+        lv = fp[0] if left is None else ops.operand(left)
+        rv = fp[-1] if right is None else ops.operand(right)
+        f = _where(ops.less(x, xp[0]), lv, f)
+        f = _where(ops.greater(x, xp[-1]), rv, f)
+    return f
+
+
+def _where(c, x, y):
+    from ._math import where
+    return where(c, x, y)
+
+
+def _argsort1(a):
+    from ._sorting import argsort
+    return argsort(a)
+
+
+def partition(a, kth, axis=-1):
+    """``a`` with the ``kth`` element in sorted position, smaller ones before it and
+    larger after (here: fully sorted, a valid partition)."""
+    from ._sorting import sort
+    a = ops.operand(a, "partition")
+    axis = _axis("partition", axis, ops.ndim(a))
+    _check_kth("partition", kth, ops.shape(a)[axis])
+    return sort(a, axis=axis)
+
+
+def argpartition(a, kth, axis=-1):
+    """Indices that partition ``a`` (here: the indices that sort it, stably)."""
+    from ._sorting import argsort
+    a = ops.operand(a, "argpartition")
+    axis = _axis("argpartition", axis, ops.ndim(a))
+    _check_kth("argpartition", kth, ops.shape(a)[axis])
+    return argsort(a, axis=axis)
+
+
+def _check_kth(fname, kth, n):
+    for k in np.atleast_1d(np.asarray(kth)).ravel():
+        k = operator.index(k)
+        if not -n <= k < n:
+            raise ValueError(f"{fname}: kth {k} is out of bounds for an axis of length {n}")
+
+
+# ------------------------------------------------------------------ float parts
+
+def modf(x, /, out=None):
+    """``(fractional part, integral part)``, both with the sign of ``x``."""
+    if out is not None:
+        raise NotImplementedError("modf: the out argument is not supported")
+    x = ops.operand(x, "modf")
+    x = ops.astype(x, ops.to_inexact_dtype(ops._dtype(x))) \
+        if ops._dtype(x).kind not in "fc" else x
+    whole = lax.select(ops.less(x, ops.scalar_like(x, 0)), lax.ceil(x), lax.floor(x))
+    return ops.subtract(x, whole), whole
+
+
+def _exp2_int(e, dt):
+    """``2.0 ** e`` for integer ``e`` (as a float of dtype ``dt``)."""
+    return lax.exp2(ops.astype(e, dt))
+
+
+def _scale(x, e):
+    """``x * 2**e`` without overflowing the intermediate power (two half steps)."""
+    dt = ops._dtype(x)
+    half = ops.floor_divide(e, 2)
+    return ops.multiply(ops.multiply(x, _exp2_int(half, dt)),
+                        _exp2_int(ops.subtract(e, half), dt))
+
+
+def frexp(x, /):
+    """``(mantissa, exponent)`` with ``x == mantissa * 2**exponent``, ``0.5 <= |m| < 1``."""
+    x = ops.operand(x, "frexp")
+    if ops._dtype(x).kind == "c":
+        raise TypeError("frexp: complex values are not supported")
+    if ops._dtype(x).kind != "f":
+        x = ops.astype(x, ops.to_inexact_dtype(ops._dtype(x)))
+    idt = np.dtype(np.int32)
+    ax = ops.absolute(x)
+    special = ops.logical_or(ops.equal(x, ops.scalar_like(x, 0)),
+                             ops.logical_not(lax.is_finite(x)))
+    safe = lax.select(special, _full(ax, 1), ax)
+    e = ops.astype(lax.floor(lax.log(safe) / ops.scalar_like(safe, float(np.log(2.0)))), idt) + 1
+    m = _scale(lax.select(special, _full(x, 1),
+                          x), -e)
+    for _ in range(2):  # correct the rounding of the logarithm
+        big = ops.greater_equal(ops.absolute(m), ops.scalar_like(m, 1))
+        small = ops.less(ops.absolute(m), ops.scalar_like(m, 0.5))
+        m = lax.select(big, ops.multiply(m, ops.scalar_like(m, 0.5)), m)
+        m = lax.select(small, ops.multiply(m, ops.scalar_like(m, 2)), m)
+        e = e + ops.astype(big, idt) - ops.astype(small, idt)
+    m = lax.select(special, x, m)
+    e = lax.select(special, lax.full(ops.shape(e), 0, idt), e)
+    return m, e
+
+
+def ldexp(x1, x2, /, out=None):
+    """``x1 * 2**x2`` (``x2`` integer)."""
+    if out is not None:
+        raise NotImplementedError("ldexp: the out argument is not supported")
+    x1 = ops.operand(x1, "ldexp")
+    x2 = ops.operand(x2, "ldexp", 1)
+    if ops._dtype(x2).kind not in "iub":
+        raise TypeError(f"ldexp: x2 must be an integer, got dtype {ops._dtype(x2).name}")
+    if ops._dtype(x1).kind not in "fc":
+        x1 = ops.astype(x1, ops.to_inexact_dtype(ops._dtype(x1)))
+    x1, x2 = ops.promote_shapes("ldexp", x1, ops.astype(x2, np.int32))
+    shape = ops.broadcast_shapes(ops.shape(x1), ops.shape(x2), fname="ldexp")
+    x1, x2 = ops.broadcast_to(x1, shape), ops.broadcast_to(x2, shape)
+    return _scale(x1, x2)
+
+
+# ------------------------------------------------------------------ unwrap, bits
+
+def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
+    """``p`` with jumps larger than ``discont`` replaced by their ``period`` complement."""
+    from ._sorting import cumsum
+    p = ops.operand(p, "unwrap")
+    if ops._dtype(p).kind not in "fc":
+        p = ops.astype(p, ops.to_inexact_dtype(ops._dtype(p)))
+    axis = _axis("unwrap", axis, ops.ndim(p))
+    n = ops.shape(p)[axis]
+    if n < 2:
+        return p
+    sl = [slice(None)] * ops.ndim(p)
+    sl_hi, sl_lo = list(sl), list(sl)
+    sl_hi[axis], sl_lo[axis] = slice(1, None), slice(None, -1)
+    dd = ops.subtract(p[tuple(sl_hi)], p[tuple(sl_lo)])
+    if discont is None:
+        discont = period / 2
+    high = period / 2
+    ddmod = ops.add(ops.remainder(ops.add(dd, high), period), -high)
+    if isinstance(period, (int, np.integer)) and period % 2 == 0:
+        ddmod = lax.select(ops.logical_and(ops.equal(ddmod, ops.scalar_like(ddmod, -high)),
+                                           ops.greater(dd, ops.scalar_like(dd, 0))),
+                           _full(dd, high),
+                           ddmod)
+    correct = ops.subtract(ddmod, dd)
+    correct = _where(ops.less(ops.absolute(dd), discont), 0, correct)
+    shift = cumsum(correct, axis=axis)
+    zero_shape = list(ops.shape(p))
+    zero_shape[axis] = 1
+    shift = lax.concatenate([lax.full(tuple(zero_shape), 0, ops._dtype(shift)),
+                             ops.astype(shift, ops._dtype(shift))], axis)
+    return ops.add(p, ops.astype(shift, ops._dtype(p)))
+
+
+def bitwise_count(x, /):
+    """The number of set bits in ``|x|`` (uint8, as NumPy and JAX)."""
+    x = ops.operand(x, "bitwise_count")
+    dt = ops._dtype(x)
+    if dt.kind not in "iub":
+        raise TypeError(f"bitwise_count: needs an integer or bool array, got {dt.name}")
+    if dt.kind == "b":
+        return ops.astype(x, np.uint8)
+    if not isinstance(x, core.Tracer) and type(x) is int:
+        x = ops.array(x)
+    if dt.kind == "i":
+        x = ops.absolute(x)
+    return ops.astype(lax.population_count(x), np.uint8)
+
