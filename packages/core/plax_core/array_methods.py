@@ -210,3 +210,7 @@ class ArrayMethods:
 
     def dot(self, b):
         return _ops().dot(self, b)
+
+    def ptp(self, axis=None, out=None, keepdims=False):
+        return _ops().subtract(_ops().max(self, axis, out, keepdims),
+                               _ops().min(self, axis, None, keepdims))

@@ -24,6 +24,8 @@ from ._extra_shape import *  # noqa: F401,F403
 from ._extra_shape import __all__ as _extra_shape_all
 from ._indexing import *  # noqa: F401,F403
 from ._indexing import __all__ as _indexing_all
+from ._indexing_sets import *  # noqa: F401,F403
+from ._indexing_sets import __all__ as _indexing_sets_all
 from ._linear import *  # noqa: F401,F403
 from ._math import *  # noqa: F401,F403
 from ._reductions import *  # noqa: F401,F403
@@ -61,7 +63,7 @@ __all__ = sorted(
     set(_creation.__all__) | set(_dtypes.__all__) | set(_linear.__all__)
     | set(_math.__all__) | set(_reductions.__all__) | set(_shape.__all__)
     | set(_extra_creation_all) | set(_extra_math_all) | set(_extra_shape_all)
-    | set(_sorting_all) | set(_indexing_all)
+    | set(_sorting_all) | set(_indexing_all) | set(_indexing_sets_all)
     | {"pi", "e", "euler_gamma", "inf", "nan", "newaxis", "ndarray", "linalg", "fft", "bool"})
 
 bool = bool_  # noqa: A001,F405  (NumPy 2 and JAX export both names; defined last)

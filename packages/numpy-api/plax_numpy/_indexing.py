@@ -3,17 +3,15 @@
 As in JAX: ``take`` and ``take_along_axis`` read out-of-bounds indices as ``fill_value``
 (NaN, the integer extreme or True by default; ``mode='clip'`` clamps, ``'wrap'`` wraps);
 ``put``, ``put_along_axis`` and ``place`` return a new array (``inplace=False`` is
-required); functions whose output size depends on the values (``unique``, the set
-operations, ``compress``, ``extract``, ``bincount`` without ``length``) need concrete
-inputs and pad to ``size`` when it is given; ``nonzero`` with ``size`` is traceable (a
-scatter of positions).  ``partition`` is a full sort (a valid partition);
-``histogram`` counts in the inexact dtype of its input.
+required); ``compress`` and ``extract`` need a concrete condition unless ``size`` is
+given, and ``nonzero`` with ``size`` is traceable (a scatter of positions).
+``partition`` is a full sort (a valid partition).  Unique, set, counting and histogram
+functions are in ``_indexing_sets``.
 """
 
 from __future__ import annotations
 
 import builtins
-import collections
 import operator
 
 import numpy as np
@@ -23,14 +21,66 @@ from plax_core._ops_index import gather_index, scatter_index
 
 __all__ = [
     "take", "take_along_axis", "put_along_axis", "put", "choose", "compress", "extract",
-    "place", "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
-    "union1d", "intersect1d", "setdiff1d", "setxor1d", "bincount", "digitize",
-    "histogram", "histogram_bin_edges", "interp", "partition", "argpartition", "s_",
-    "index_exp", "frexp", "ldexp", "modf", "unwrap", "bitwise_count",
+    "place", "interp", "partition", "argpartition", "s_", "index_exp", "r_", "c_",
+    "frexp", "ldexp", "modf", "unwrap", "bitwise_count",
 ]
 
 s_ = np.s_
 index_exp = np.index_exp
+
+
+class _Concatenator:
+    """``r_`` and ``c_``: slices become ``arange`` (``linspace`` for a complex step),
+    everything is concatenated along ``axis``; a leading string ``"axis[,ndmin[,trans1d]]"``
+    sets the layout as in NumPy (the matrix directives ``'r'``/``'c'`` are not supported)."""
+
+    def __init__(self, axis, ndmin, trans1d):
+        self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
+
+    def __getitem__(self, key):
+        from ._creation import arange, linspace
+        items = list(key) if isinstance(key, tuple) else [key]
+        axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
+        if items and isinstance(items[0], str):
+            try:
+                vals = [int(v) for v in items.pop(0).split(",")]
+            except ValueError:
+                raise ValueError("r_/c_: only the 'axis[,ndmin[,trans1d]]' string directive "
+                                 "is supported") from None
+            axis, ndmin, trans1d = (vals + [ndmin, trans1d][len(vals) - 1:])[:3]
+        parts = []
+        for item in items:
+            if isinstance(item, slice):
+                start = 0 if item.start is None else item.start
+                step = 1 if item.step is None else item.step
+                part = linspace(start, item.stop, int(abs(step))) \
+                    if isinstance(step, complex) else arange(start, item.stop, step)
+                part = _ndmin(part, ndmin)
+                if ndmin > 1 and trans1d != -1:
+                    part = ops.swapaxes(part, -1, trans1d)
+            else:
+                part = ops.as_array(ops.operand(item, "r_"))
+                nd = ops.ndim(part)
+                part = _ndmin(part, ndmin)
+                if trans1d != -1 and nd < ndmin and nd > 0:
+                    k2, k1 = ndmin - nd, trans1d
+                    k1 = k1 + k2 + 1 if k1 < 0 else k1
+                    axes = list(range(ndmin))
+                    part = ops.transpose(part, axes[:k1] + axes[k2:] + axes[k1:k2])
+            parts.append(part)
+        if not parts:
+            return ops.array(np.zeros((0,), np.float32))
+        parts = ops.promote_dtypes(*parts)
+        return lax.concatenate(parts, _axis("r_", axis, ops.ndim(parts[0])))
+
+
+def _ndmin(x, ndmin):
+    nd = ops.ndim(x)
+    return ops.reshape(x, (1,) * (ndmin - nd) + ops.shape(x)) if nd < ndmin else x
+
+
+r_ = _Concatenator(0, 1, -1)
+c_ = _Concatenator(-1, 2, 0)
 
 
 def _rt(*args):
@@ -346,210 +396,6 @@ def place(arr, mask, vals, *, inplace=True):
     return ops.reshape(out, ops.shape(arr))
 
 
-# ------------------------------------------------------------------ unique & sets
-
-def _host(fname, x, argnum=0):
-    x = ops.operand(x, fname, argnum)
-    return x, _concrete(fname, x, "values")
-
-
-def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
-           *, equal_nan=True, size=None, fill_value=None, sorted=True):  # noqa: A002
-    """The sorted unique elements of ``ar`` (concrete input; ``size`` pads)."""
-    ar, value = _host("unique", ar)
-    dt = ops._dtype(ar)
-    if axis is not None:
-        axis = _axis("unique", axis, value.ndim)
-    res = np.unique(value, return_index=True, return_inverse=True, return_counts=True,
-                    axis=axis, equal_nan=equal_nan)
-    uniq, index, inverse, counts = res
-    if axis is None and return_inverse:
-        inverse = inverse.reshape(value.shape) if value.ndim else inverse.reshape(())
-    if size is not None:
-        if axis is not None and axis != 0:
-            uniq = np.moveaxis(uniq, axis, 0)
-        fill = fill_value if fill_value is not None else \
-            (uniq[0] if uniq.shape[0] else 0)
-        uniq = _pad("unique", uniq, size, None, dt)
-        nu = builtins.min(res[0].shape[axis or 0], size)
-        uniq[nu:] = fill
-        if axis is not None and axis != 0:
-            uniq = np.moveaxis(uniq, 0, axis)
-        index = _pad("unique", index, size, 0, _int_dtype())
-        counts = _pad("unique", counts, size, 0, _int_dtype())
-    out = [ops.array(np.asarray(uniq).astype(dt, copy=False))]
-    for flag, v in ((return_index, index), (return_inverse, inverse),
-                    (return_counts, counts)):
-        if flag:
-            out.append(ops.array(np.asarray(v).astype(_int_dtype())))
-    return out[0] if len(out) == 1 else tuple(out)
-
-
-_UniqueAll = collections.namedtuple("UniqueAllResult",
-                                    ["values", "indices", "inverse_indices", "counts"])
-_UniqueCounts = collections.namedtuple("UniqueCountsResult", ["values", "counts"])
-_UniqueInverse = collections.namedtuple("UniqueInverseResult",
-                                        ["values", "inverse_indices"])
-
-
-def unique_all(x, /, *, size=None, fill_value=None):
-    return _UniqueAll(*unique(x, True, True, True, size=size, fill_value=fill_value))
-
-
-def unique_counts(x, /, *, size=None, fill_value=None):
-    return _UniqueCounts(*unique(x, return_counts=True, size=size, fill_value=fill_value))
-
-
-def unique_inverse(x, /, *, size=None, fill_value=None):
-    return _UniqueInverse(*unique(x, return_inverse=True, size=size,
-                                  fill_value=fill_value))
-
-
-def unique_values(x, /, *, size=None, fill_value=None):
-    return unique(x, size=size, fill_value=fill_value)
-
-
-def _set_result(fname, values, dt, size, fill_value):
-    values = np.asarray(values).astype(dt, copy=False)
-    if size is not None:
-        fill = fill_value if fill_value is not None else \
-            (values.min() if values.size else 0)
-        values = _pad(fname, values, size, fill, dt)
-    return ops.array(values)
-
-
-def _two(fname, ar1, ar2):
-    a1, v1 = _host(fname, ar1, 0)
-    a2, v2 = _host(fname, ar2, 1)
-    return v1.ravel(), v2.ravel(), _rt(a1, a2), ops._dtype(a1)
-
-
-def union1d(ar1, ar2, *, size=None, fill_value=None):
-    v1, v2, dt, _ = _two("union1d", ar1, ar2)
-    return _set_result("union1d", np.union1d(v1, v2), dt, size, fill_value)
-
-
-def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
-                fill_value=None):
-    v1, v2, dt, _ = _two("intersect1d", ar1, ar2)
-    res = np.intersect1d(v1, v2, assume_unique=assume_unique, return_indices=True)
-    out = _set_result("intersect1d", res[0], dt, size, fill_value)
-    if not return_indices:
-        return out
-    idx = [ops.array(_pad("intersect1d", i, size, 0, _int_dtype()).astype(_int_dtype()))
-           for i in res[1:]]
-    return (out, *idx)
-
-
-def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
-    v1, v2, _, dt1 = _two("setdiff1d", ar1, ar2)
-    return _set_result("setdiff1d", np.setdiff1d(v1, v2, assume_unique), dt1, size,
-                       fill_value)
-
-
-def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
-    v1, v2, dt, _ = _two("setxor1d", ar1, ar2)
-    return _set_result("setxor1d", np.setxor1d(v1, v2, assume_unique), dt, size,
-                       fill_value)
-
-
-# ------------------------------------------------------------------ counting
-
-def bincount(x, weights=None, minlength=0, *, length=None):
-    """Counts (or summed ``weights``) of each non-negative integer in the 1-D ``x``."""
-    x = _int_indices("bincount", x, 0)
-    if ops.ndim(x) != 1:
-        raise ValueError(f"bincount: x must be 1-dimensional, got shape {ops.shape(x)}")
-    minlength = operator.index(minlength)
-    if minlength < 0:
-        raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
-    if length is None:
-        value = _concrete("bincount", x, "values (pass length= under a transformation)")
-        length = builtins.max(minlength, int(value.max()) + 1 if value.size else 0)
-    length = operator.index(length)
-    if weights is None:
-        weights = lax.full(ops.shape(x), 1, _int_dtype())
-    else:
-        weights = ops.operand(weights, "bincount", 1)
-        weights = ops.broadcast_to(weights, ops.shape(x), "bincount")
-    zeros = lax.full((length,), 0, ops._dtype(weights))
-    x = ops.maximum(x, ops.scalar_like(x, 0))
-    return scatter_index(zeros, (x,), weights, "add", mode="drop")
-
-
-def digitize(x, bins, right=False):
-    """The index of the bin each value of ``x`` falls into (``bins`` monotonic)."""
-    from ._sorting import searchsorted
-    x = ops.operand(x, "digitize")
-    bins = ops.operand(bins, "digitize", 1)
-    if ops.ndim(bins) != 1:
-        raise ValueError(f"digitize: bins must be 1-dimensional, got shape "
-                         f"{ops.shape(bins)}")
-    n = ops.shape(bins)[0]
-    if n == 0:
-        return lax.full(ops.shape(x), 0, _int_dtype())
-    side = "left" if right else "right"
-    inc = searchsorted(bins, x, side=side)
-    dec = n - searchsorted(lax.rev(bins, (0,)), x, side="right" if right else "left")
-    return lax.select(ops.broadcast_to(ops.greater_equal(bins[-1], bins[0]), ops.shape(x)),
-                      inc, dec)
-
-
-def _range(fname, a, range):  # noqa: A002
-    if range is not None:
-        lo, hi = range
-        return lo, hi
-    return ops.min(a), ops.max(a)
-
-
-def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
-    """The edges of ``histogram``'s bins (``bins`` an int or the edges themselves)."""
-    from ._creation import linspace
-    a = ops.ravel(ops.operand(a, "histogram_bin_edges"))
-    dt = ops.to_inexact_dtype(ops._dtype(a))
-    if not isinstance(bins, int) and not (isinstance(bins, np.integer)):
-        edges = ops.astype(ops.operand(bins, "histogram_bin_edges", 1), dt)
-        if ops.ndim(edges) != 1:
-            raise ValueError("histogram_bin_edges: bins must be an int or a 1-D array")
-        return edges
-    if bins < 1:
-        raise ValueError(f"histogram_bin_edges: bins must be positive, got {bins}")
-    a = ops.astype(a, dt)
-    lo, hi = _range("histogram_bin_edges", a, range)
-    lo, hi = ops.astype(ops.array(lo) if not isinstance(lo, core.Tracer) else lo, dt), \
-        ops.astype(ops.array(hi) if not isinstance(hi, core.Tracer) else hi, dt)
-    same = ops.equal(lo, hi)
-    lo = lax.select(same, ops.subtract(lo, ops.scalar_like(lo, 0.5)), lo)
-    hi = lax.select(same, ops.add(hi, ops.scalar_like(hi, 0.5)), hi)
-    return linspace(lo, hi, int(bins) + 1, dtype=dt)
-
-
-def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002
-    """``(counts, edges)``: counts (or summed weights) of ``a`` in each bin."""
-    from ._sorting import searchsorted
-    edges = histogram_bin_edges(a, bins, range, weights)
-    a = ops.ravel(ops.operand(a, "histogram"))
-    dt = ops._dtype(edges)
-    a = ops.astype(a, dt)
-    if weights is None:
-        weights = lax.full(ops.shape(a), 1, dt)
-    else:
-        weights = ops.ravel(ops.operand(weights, "histogram", 1))
-        if ops.shape(weights) != ops.shape(a):
-            raise ValueError(f"histogram: weights should have the same shape as a, got "
-                             f"{ops.shape(weights)} and {ops.shape(a)}")
-        weights = ops.astype(weights, _rt(weights, edges))
-    nb = ops.shape(edges)[0]
-    idx = searchsorted(edges, a, side="right")
-    idx = lax.select(ops.equal(a, edges[-1]), lax.full(ops.shape(idx), nb - 1,
-                                                       ops._dtype(idx)), idx)
-    counts = bincount(idx, weights, length=nb + 1)[1:-1]
-    if density:
-        widths = ops.subtract(edges[1:], edges[:-1])
-        counts = ops.true_divide(ops.true_divide(counts, widths), ops.sum(counts))
-    return counts, edges
-
-
 # ------------------------------------------------------------------ interp & partition
 
 def interp(x, xp, fp, left=None, right=None, period=None):
@@ -707,6 +553,9 @@ def ldexp(x1, x2, /, out=None):
     x1, x2 = ops.promote_shapes("ldexp", x1, ops.astype(x2, np.int32))
     shape = ops.broadcast_shapes(ops.shape(x1), ops.shape(x2), fname="ldexp")
     x1, x2 = ops.broadcast_to(x1, shape), ops.broadcast_to(x2, shape)
+    dt = ops._dtype(x1)
+    if dt.kind == "f" and dt.itemsize < 4:  # one rounding: scale in float32, then narrow
+        return ops.astype(_scale(ops.astype(x1, np.float32), x2), dt)
     return _scale(x1, x2)
 
 

@@ -195,6 +195,24 @@ def test_bincount_digitize_histogram(case):
         _eq(gc, wc, np.float32, rtol=1e-4, atol=1e-4)
     _eq(jnp.histogram_bin_edges(v, nb), np.histogram_bin_edges(v, nb), np.float32,
         rtol=1e-5, atol=1e-5)
+    gc, _ = _traced(lambda a: jnp.histogram(a, nb, range=(-2.0, 2.0)))(v)
+    _eq(gc, np.histogram(v, nb, range=(-2.0, 2.0))[0], np.float32)
+    # 2-d and d-d
+    p = rng.normal(size=(int(rng.integers(1, 20)), 3)).astype(np.float32)
+    pw = rng.uniform(size=p.shape[0]).astype(np.float32)
+    edges = np.linspace(-2, 2, 4).astype(np.float32)
+    for kw in (dict(bins=nb), dict(bins=[2, 3]), dict(bins=edges),
+               dict(bins=3, range=[(-1, 1), (0, 2)]), dict(bins=4, weights=pw),
+               dict(bins=4, density=True)):
+        got = jnp.histogram2d(p[:, 0], p[:, 1], **kw)
+        want = np.histogram2d(p[:, 0], p[:, 1], **kw)
+        for g, w in zip(got, want):
+            _eq(g, w, np.float32, rtol=1e-4, atol=1e-4)
+    got = jnp.histogramdd(p, bins=(2, 3, nb))
+    want = np.histogramdd(p, bins=(2, 3, nb))
+    _eq(got[0], want[0], np.float32)
+    for g, w in zip(got[1], want[1]):
+        _eq(g, w, np.float32, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("case", range(N))
@@ -250,6 +268,14 @@ def test_float_parts_unwrap_bits(case):
 def test_index_helpers():
     assert jnp.s_[1:2, ::3] == np.s_[1:2, ::3]
     assert jnp.index_exp[1] == (1,)
+    a, b = np.array([1, 2, 3]), np.array([4, 5, 6])
+    m = np.ones((3, 2), np.float32)
+    for name, key in [("r_", (a, b)), ("r_", (slice(1, 4), 0, a)),
+                      ("r_", (slice(0, 1, 5j),)), ("c_", (a, b)), ("c_", (m, a)),
+                      ("r_", ("0,2", a, b)), ("r_", ("1,2,0", a, b)),
+                      ("r_", ("-1", m, np.zeros((3, 1), np.float32)))]:
+        want = getattr(np, name)[key]
+        _eq(getattr(jnp, name)[key], want, jnp.result_type(want))
 
 
 def test_errors():
@@ -289,3 +315,11 @@ def test_grads():
         q = np.array([0.3, 1.7, 3.1, 2.2])
         check_grads(lambda fp, xq: jnp.interp(xq, xp, fp), (rng.normal(size=4), q),
                     order=2, modes=("fwd", "rev"))
+
+
+def test_ptp_method():
+    x = np.arange(12.0, dtype=np.float32).reshape(3, 4) ** 2
+    a = jnp.asarray(x)
+    _eq(a.ptp(), np.ptp(x), np.float32)
+    _eq(a.ptp(0), np.ptp(x, 0), np.float32)
+    _eq(a.ptp(1, keepdims=True), np.ptp(x, 1, keepdims=True), np.float32)
