@@ -303,6 +303,8 @@ def _scatter_impl(combine):
              unique_indices, mode):
         dn = dimension_numbers
         out = np.array(operand, copy=True)
+        if out.size == 0:
+            return out  # nothing can land in an empty operand (every update is dropped)
         sizes = scatter_window_sizes(operand.shape, updates.shape, dn)
         starts = _full_starts(operand.shape, indices, dn.scatter_dims_to_operand_dims,
                               dn.operand_batching_dims, dn.scatter_indices_batching_dims)
