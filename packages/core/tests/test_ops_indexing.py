@@ -132,7 +132,6 @@ def test_2019_index_ops_aliases():
 
 
 def test_scatter_into_an_empty_operand_drops_every_update():
-    import plax_core
     empty = plax_core.device_put(np.zeros((0,), np.int32))
     out = empty.at[np.array([0, 1, 2])].set(np.array([1, 2, 3], np.int32), mode="drop")
     assert out.shape == (0,) and out.dtype == np.int32

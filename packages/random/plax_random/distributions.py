@@ -266,18 +266,44 @@ def _rademacher(kd, shape, dt):
 def _shuffle(kd, x, axis, rows: bool = False):
     """JAX's ``_shuffle``: ``ceil(3 ln n / ln(2**32 - 1))`` stable sorts by random keys.
 
-    ``rows=True`` permutes whole slices along ``axis`` with one key per slice.  That is
-    what JAX computes as ``take(x, _shuffle(key, arange(n), 0), axis)``, without a gather.
+    Each round is one ``lax.sort_key_val`` (stable, keyed by 32 random bits per element,
+    as JAX keys it).  ``rows=True`` permutes whole slices along ``axis`` with one key per
+    slice: as JAX, it shuffles ``arange(n)`` and then gathers ``x`` by it (``_take``).
     """
-    kshape = (u.shape(x)[axis],) if rows else u.shape(x)
+    if rows:
+        return _take(x, _shuffle(kd, _arange(u.shape(x)[axis]), 0), axis)
+    kshape = u.shape(x)
     size = math.prod(kshape)
     uint32max = np.iinfo(np.uint32).max
     rounds = int(np.ceil(3 * np.log(max(1, size)) / np.log(uint32max)))
     for _ in range(rounds):
         kd, sub = split2(kd)
         sort_keys = prng.random_bits(sub, 32, kshape)
-        x = u.sort_key_val(sort_keys, x, axis)
+        x = lax.sort_key_val(sort_keys, x, axis)[1]
     return x
+
+
+def _take(arr, ind, axis: int = 0):
+    """``jnp.take(arr, ind, axis)`` for in-range integer indices: one gather."""
+    return ops.getitem(arr, (slice(None),) * axis + (ind,))
+
+
+def _searchsorted_left(sorted_1d, v):
+    """``jnp.searchsorted(sorted_1d, v)`` (``side='left'``), as int32.
+
+    JAX's default ``method='scan'``: a binary search of ``ceil(log2(n + 1))`` steps,
+    each one gather of ``sorted_1d`` at the midpoints (unrolled here).
+    """
+    n = u.shape(sorted_1d)[0]
+    i32 = np.dtype(np.int32)
+    low = lax.full(u.shape(v), 0, i32)
+    high = lax.full(u.shape(v), n, i32)
+    for _ in range(int(np.ceil(np.log2(n + 1)))):
+        mid = lax.div(lax.add(low, high), np.int32(2))
+        mid_val = ops.getitem(sorted_1d, lax.min(mid, np.int32(max(n - 1, 0))))
+        go_left = lax.le(v, mid_val)
+        low, high = lax.select(go_left, low, mid), lax.select(go_left, mid, high)
+    return high
 
 
 def _arange(n: int):
@@ -341,7 +367,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     if p is None:
         if replace:
             ind = _randint(kd, shape, 0, n_inputs, dtypes.default_int_dtype())
-            result = ind if not u.shape(arr) else u.take(arr, ind, axis)
+            result = ind if not u.shape(arr) else _take(arr, ind, axis)
         else:
             if not u.shape(arr):
                 perm = _shuffle(kd, _arange(n_inputs), 0)
@@ -356,16 +382,16 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
                              f"a.shape[axis]. p has shape {u.shape(p_arr)} and "
                              f"a.shape[axis] is {n_inputs}.")
         if replace:
-            p_cuml = u.cumsum(p_arr)
+            p_cuml = lax.cumsum(p_arr, 0)
             total = lax.index_in_dim(p_cuml, n_inputs - 1, 0, keepdims=False)
             draws = _uniform(kd, shape, u.dtype(p_cuml), 0.0, 1.0)
             r = ops.multiply(total, ops.subtract(1, draws))
-            ind = ops.astype(u.searchsorted_left(p_cuml, r), int)
+            ind = ops.astype(_searchsorted_left(p_cuml, r), int)
         else:
             g = ops.add(_gumbel(kd, (n_inputs,), u.dtype(p_arr), _gumbel_mode(mode)),
                         lax.log(p_arr))
-            ind = ops.astype(u.top_k_indices(g, n_draws), int)
-        result = ind if not u.shape(arr) else u.take(arr, ind, axis)
+            ind = ops.astype(lax.top_k(g, n_draws)[1], int)
+        result = ind if not u.shape(arr) else _take(arr, ind, axis)
     out_shape = shape if not u.shape(arr) else (
         u.shape(arr)[:axis] + shape + u.shape(arr)[axis + 1:])
     return ops.reshape(result, out_shape)
@@ -473,7 +499,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     if k > lshape[axis]:
         raise ValueError(f"Number of samples without replacement ({k}) cannot exceed "
                          f"number of categories ({lshape[axis]}).")
-    idx = u.top_k_indices(ops.moveaxis(logits, axis, -1), k)      # batch + (k,)
+    idx = lax.top_k(ops.moveaxis(logits, axis, -1), k)[1]      # batch + (k,)
     ni = len(u.shape(idx))
     return lax.reshape(idx, shape, (ni - 1, *range(ni - 1)))
 

@@ -8,15 +8,16 @@
   ``ball`` build on it as JAX's do.
 - ``poisson``: Knuth's multiplication method for ``lam < 10`` and Hormann's
   transformed rejection (PTRS) above, both over the whole array with one key per step.
-- ``multivariate_normal``: ``mean + L z`` with the Cholesky factor ``L`` (``eigh`` and
-  ``svd`` need core's decompositions); ``orthogonal``: the Q of a Gaussian matrix's QR
-  with ``diag(R) > 0`` (the Haar measure).
+- ``multivariate_normal``: ``mean + F z`` with ``F`` from ``lax.cholesky`` (the
+  default), ``lax.eigh`` (``V sqrt(w)``) or ``lax.svd`` (``U sqrt(s)``), as JAX's
+  ``method`` argument; ``orthogonal``: the Q of ``lax.qr`` of a Gaussian matrix, its
+  columns scaled by ``diag(R) / |diag(R)|`` (the Haar measure; real or complex).
 - One-line transforms: ``pareto``, ``lognormal``, ``maxwell``,
   ``double_sided_maxwell``, ``weibull_min``, ``rayleigh``, ``wald``, ``geometric``,
   ``triangular``.
 
-Rejection loops use ``lax.while_loop`` once core provides it (issue #6); until then
-they run eagerly only (see ``_lax_util.while_loop``).
+Rejection loops are core's ``lax.while_loop``, so these samplers run eagerly and under
+``jit``, ``vmap`` and ``make_jaxpr`` alike.
 """
 
 from __future__ import annotations
@@ -110,9 +111,8 @@ def _gamma_elementwise(keys, alpha, log_space: bool):
             return (lax.select(keep2, k_next, k), lax.select(need, x_new, x),
                     lax.select(need, v_new, v))
 
-        _, x, v = u.while_loop(inner_cond, inner_body,
-                               (x_key, lax.full((n,), 0, dt), lax.full((n,), -1, dt)),
-                               "plax.random.gamma")
+        _, x, v = lax.while_loop(inner_cond, inner_body,
+                                 (x_key, lax.full((n,), 0, dt), lax.full((n,), -1, dt)))
         X_new = lax.mul(x, x)
         V_new = lax.mul(lax.mul(v, v), v)
         U_new = _uniform(u_key, (), dt, 0.0, 1.0)
@@ -121,7 +121,7 @@ def _gamma_elementwise(keys, alpha, log_space: bool):
                 lax.select(active, V_new, V), lax.select(active, U_new, U))
 
     init = (keys, lax.full((n,), 0, dt), lax.full((n,), 1, dt), lax.full((n,), 2, dt))
-    _, _, V, _ = u.while_loop(outer_cond, outer_body, init, "plax.random.gamma")
+    _, _, V, _ = lax.while_loop(outer_cond, outer_body, init)
     if log_space:
         log_samples = lax.neg(_exponential(subkeys, (), dt))
         log_boost = lax.select(lax.bitwise_or(boost_mask, lax.eq(log_samples, zero)),
@@ -289,7 +289,7 @@ def _poisson_knuth(kd, lam, shape, dt):
         return k, rng, ops.add(log_prod, lax.log(v))
 
     init = (lax.full(shape, 0, dt), kd, lax.full(shape, 0, np.float32))
-    k = u.while_loop(cond, body, init, "plax.random.poisson")[0]
+    k = lax.while_loop(cond, body, init)[0]
     return ops.astype(ops.subtract(k, 1), dt)
 
 
@@ -326,7 +326,7 @@ def _poisson_rejection(kd, lam, shape, dt):
         return k_out, ops.logical_or(accepted, accept), key
 
     init = (lax.full(shape, -1, u.dtype(lam)), lax.full(shape, False, np.bool_), kd)
-    k = u.while_loop(cond, body, init, "plax.random.poisson")[0]
+    k = lax.while_loop(cond, body, init)[0]
     return ops.astype(k, dt)
 
 
@@ -376,14 +376,14 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
         shape = ops.broadcast_shapes(ms[:-1], cs[:-2])
     else:
         check_shape("normal", shape, ms[:-1], cs[:-2])
-    if method == "svd":
-        uu, s, _ = u.svd(cov)
+    if method == "svd":          # JAX: u, s, _ = svd(cov); factor = u * sqrt(s)[..., None, :]
+        s, uu, _ = lax.svd(cov, full_matrices=False)
         factor = ops.multiply(uu, ops.expand_dims(lax.sqrt(s), -2))
-    elif method == "eigh":
-        w, v = u.eigh(cov)
+    elif method == "eigh":       # JAX: w, v = eigh(cov); factor = v * sqrt(w)[..., None, :]
+        v, w = lax.eigh(cov)
         factor = ops.multiply(v, ops.expand_dims(lax.sqrt(w), -2))
     else:
-        factor = u.cholesky(cov)
+        factor = lax.cholesky(cov)
     z = _normal(kd, tuple(shape) + (n,), dt)
     factor, z = ops.promote_dtypes(factor, z)
     factor = ops.broadcast_to(factor, tuple(shape) + (n, n))
@@ -400,12 +400,18 @@ def orthogonal(key, n, shape=(), dtype=None, m=None):
     kd, _ = check_key("orthogonal", key)
     dt = u.canonical_float(dtype, "orthogonal", "fc", "a float or complex")
     n, _m = operator.index(n), operator.index(_m)
-    if dtypes.is_complex(dt):
-        raise NotImplementedError("plax.random.orthogonal: complex dtypes need a complex "
-                                  "QR, which plax does not have yet")
     z = _normal(kd, (*shape, max(n, _m), min(n, _m)), dt)
-    q = u.qr_q(z)
+    q, r = lax.qr(z, full_matrices=False)
+    d = _diagonal(r)
+    q = ops.multiply(q, ops.expand_dims(lax.div(d, ops.astype(lax.abs(d), u.dtype(d))), -2))
     return ops.swapaxes(q, -1, -2) if n < _m else q
+
+
+def _diagonal(r):
+    """``jnp.diagonal(r, 0, -2, -1)`` of square matrices ``(..., k, k)``: one gather."""
+    k = u.shape(r)[-1]
+    i = lax.iota(np.dtype(np.int32), k)
+    return ops.getitem(r, (Ellipsis, i, i))
 
 
 # ------------------------------------------------------------- simple transforms

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import plax_random as random
-from plax_core import config, lax
+from plax_core import config
 
 K = random.PRNGKey(0)
 
@@ -158,14 +158,33 @@ def test_choice_values_come_from_array():
 
 
 def test_multivariate_normal_other_methods():
+    """JAX's factors: ``V sqrt(w)`` (eigh) and ``U sqrt(s)`` (svd); for a diagonal
+    covariance both equal the Cholesky factor up to column signs and order."""
     cov = np.array([[2.0, 0.5], [0.5, 1.0]], np.float32)
-    for method in ("eigh", "svd"):
-        if hasattr(lax, "linalg"):
-            x = random.multivariate_normal(K, np.zeros(2, np.float32), cov, (3,), method=method)
-            assert x.shape == (3, 2)
-        else:
-            with pytest.raises(NotImplementedError, match="cholesky"):
-                random.multivariate_normal(K, np.zeros(2, np.float32), cov, method=method)
+    mean = np.array([1.0, -1.0], np.float32)
+    z = np.asarray(random.normal(K, (3, 2)))
+    w, v = np.linalg.eigh(cov.astype(np.float64))
+    uu, s, _ = np.linalg.svd(cov.astype(np.float64))
+    for method, factor in (("eigh", v * np.sqrt(w)), ("svd", uu * np.sqrt(s))):
+        x = np.asarray(random.multivariate_normal(K, mean, cov, (3,), method=method))
+        assert x.shape == (3, 2) and x.dtype == np.float32
+        # x - mean = z F^T: recover F; its columns' signs are the backend's choice
+        f = np.linalg.lstsq(z.astype(np.float64), (x - mean).astype(np.float64),
+                            rcond=None)[0].T
+        np.testing.assert_allclose(np.abs(f), np.abs(factor), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(f @ f.T, cov, rtol=1e-4, atol=1e-4)
+    # the factor squared is the covariance whatever the method
+    for method in ("cholesky", "eigh", "svd"):
+        x = np.asarray(random.multivariate_normal(K, np.zeros(2, np.float32), cov, (20000,),
+                                                  method=method))
+        np.testing.assert_allclose(np.cov(x.T), cov, atol=0.06)
+
+
+def test_orthogonal_complex_is_unitary():
+    q = np.asarray(random.orthogonal(K, 3, (2,), dtype=np.complex64))
+    assert q.shape == (2, 3, 3) and q.dtype == np.complex64
+    eye = np.broadcast_to(np.eye(3), q.shape)
+    np.testing.assert_allclose(q @ np.conj(np.swapaxes(q, -1, -2)), eye, atol=1e-5)
 
 
 def test_bernoulli_extremes():

@@ -10,10 +10,8 @@ import pytest
 
 import plax_core
 import plax_random as random
-from plax_core import lax
 
 TRANSFORMS = plax_core.get_registry().transformations
-HAS_WHILE = hasattr(lax, "while_loop")
 
 
 def transform(name):
@@ -68,7 +66,7 @@ SAMPLERS = {
     "split": lambda k: random.split(k, 3),
     "fold_in": lambda k: random.fold_in(k, 17),
 }
-# These loop until every draw is accepted: they need core's while_loop (issue #6).
+# These loop until every draw is accepted (lax.while_loop).
 LOOPING = {
     "gamma": lambda k: random.gamma(k, np.array([0.5, 2.0], F32)),
     "beta": lambda k: random.beta(k, 2.0, 3.0, (2,)),
@@ -113,10 +111,6 @@ def test_vmap_over_typed_keys_equals_loop(name):
 
 @pytest.mark.parametrize("name", sorted(LOOPING))
 def test_vmap_of_rejection_samplers(name):
-    if not HAS_WHILE:
-        with pytest.raises(NotImplementedError, match="while_loop.*issue #6"):
-            transform("vmap")(LOOPING[name])(random.split(random.PRNGKey(5), 2))
-        return
     _check_vmap(name, LOOPING[name], typed=False)
 
 
@@ -161,11 +155,14 @@ def test_make_jaxpr_of_seed_and_typed_key():
     _assert_same(out[0], random.uniform(random.key(3), (2,)), "typed")
 
 
-def test_rejection_samplers_refuse_tracing_clearly_without_while_loop():
-    if HAS_WHILE:
-        pytest.skip("core has while_loop")
-    with pytest.raises(NotImplementedError, match="jit, vmap, grad or make_jaxpr"):
-        plax_core.make_jaxpr(lambda k: random.gamma(k, 2.0))(random.PRNGKey(0))
+@pytest.mark.parametrize("name", sorted(LOOPING))
+def test_rejection_samplers_trace_to_while(name):
+    f = LOOPING[name]
+    k = random.PRNGKey(12)
+    closed = plax_core.make_jaxpr(f)(k)
+    assert "while" in str(closed), name
+    out = plax_core.eval_jaxpr(closed.jaxpr, closed.consts, k)
+    _assert_same(out[0], f(k), name)
 
 
 @pytest.mark.parametrize("name", ["uniform", "normal", "randint", "permutation_int",
