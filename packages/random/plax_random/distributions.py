@@ -21,6 +21,10 @@ results do (``uniform``, ``randint``, ``bernoulli``, ``permutation``, ``choice``
   cumulative sums of ``p``; the Gumbel top-k trick (``p``, without replacement).
 - ``gumbel``, ``categorical`` (Gumbel-max), ``truncated_normal`` (inverse CDF), and
   inverse-CDF transforms for ``exponential``, ``laplace``, ``logistic``, ``cauchy``.
+
+Sorting, ``top_k`` and ``cumsum`` are core's primitives (``lax.sort_key_val``,
+``lax.top_k``, ``lax.cumsum``); ``take`` and ``searchsorted`` are gathers (core's
+indexing), as in JAX.
 """
 
 from __future__ import annotations
