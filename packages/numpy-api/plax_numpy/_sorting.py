@@ -99,7 +99,7 @@ def sort_complex(a):
     a = ops.operand(a, "sort_complex")
     dt = ops._dtype(a)
     if dt.kind != "c":
-        dt = ops.result_type_of(a, np.complex64)
+        dt, _ = ops.result_type_of(a, np.complex64)
         a = ops.convert(a, dt, False)
     return sort(a, axis=-1)
 
