@@ -249,7 +249,10 @@ def _conv1d(fname, a, v, mode, flip, conj):
     if mode == "full":
         return out
     if mode == "same":
-        start, length = (small - 1) // 2, big
+        # NumPy's correlate swaps and reverses its inputs when v is the longer one, which
+        # moves the centre of an even-length a by one.
+        start = small // 2 if not flip and n < m else (small - 1) // 2
+        length = big
     elif mode == "valid":
         start, length = small - 1, big - small + 1
     else:

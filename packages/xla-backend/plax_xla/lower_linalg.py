@@ -115,7 +115,19 @@ def _cholesky(ctx, a):
     (a,) = inline(ctx, lambda x: [lax.add(_tri_mask(x, True), _adjoint(
         lax.sub(x, _tri_mask(x, False))))], a)
     out = ctx.op("stablehlo.cholesky", [a], t, {"lower": "true"})
-    return inline(ctx, lambda x: [_tri_mask(x, True)], out)[0]
+    return inline(ctx, lambda x: [_nan_unless_finite(_tri_mask(x, True))], out)[0]
+
+
+def _nan_unless_finite(x):
+    """Whole matrices of NaN where XLA's factor broke down (not positive definite), as the
+    NumPy implementation and JAX give, instead of XLA's partly-NaN, partly-zero result."""
+    aval = get_aval(x)
+    nd = aval.ndim
+    finite = (lax.bitwise_and(lax.is_finite(lax.real(x)), lax.is_finite(lax.imag(x)))
+              if aval.dtype.kind == "c" else lax.is_finite(x))
+    ok = lax.reduce_and(finite, (nd - 2, nd - 1))
+    ok = lax.broadcast_in_dim(ok, aval.shape, tuple(range(nd - 2)))
+    return lax.select(ok, x, lax.full(aval.shape, np.nan, aval.dtype))
 
 
 def _adjoint(x):
