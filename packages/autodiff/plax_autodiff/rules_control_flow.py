@@ -41,6 +41,7 @@ from plax_core.prims.control_flow import (
     trace_closed,
     while_p,
 )
+from plax_core.util import split_list as _split
 
 from .jvp import jvp_jaxpr
 from .partial_eval import dce_jaxpr, partial_eval_jaxpr
@@ -56,15 +57,6 @@ from .tangents import (
     zeros_like_aval,
 )
 from .transpose import backward_pass
-
-
-def _split(seq, *sizes):
-    out, i = [], 0
-    for n in sizes:
-        out.append(list(seq[i:i + n]))
-        i += n
-    out.append(list(seq[i:]))
-    return out
 
 
 def _nonzeros(tangents, avals) -> list[bool]:

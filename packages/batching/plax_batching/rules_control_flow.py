@@ -26,6 +26,7 @@ from plax_core import lax
 from plax_core.core import get_aval, new_main
 from plax_core.jaxpr import eval_jaxpr
 from plax_core.prims.control_flow import cond_p, join_consts, scan_p, trace_closed, while_p
+from plax_core.util import split_list as _split
 
 from .batching import (
     BatchInfo,
@@ -37,15 +38,6 @@ from .batching import (
     moveaxis,
     rule_main,
 )
-
-
-def _split(seq, *sizes):
-    out, i = [], 0
-    for n in sizes:
-        out.append(list(seq[i:i + n]))
-        i += n
-    out.append(list(seq[i:]))
-    return out
 
 
 def _or(a, b):

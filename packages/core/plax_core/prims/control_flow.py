@@ -47,6 +47,7 @@ import numpy as np
 from .. import dtypes, tree_util
 from ..core import Primitive, ShapedArray, Tracer, get_aval, is_array_like
 from ..jaxpr import ClosedJaxpr, Jaxpr, Var, eval_jaxpr, trace_to_jaxpr
+from ..util import split_list as _split
 from . import elementwise as ew
 from . import structural as st
 
@@ -133,15 +134,6 @@ def join_consts(jaxprs: Sequence[ClosedJaxpr], consts: Sequence[Sequence]):
 def _fresh_outputs(outs) -> list[np.ndarray]:
     """Results of an impl as new host arrays (never aliasing an operand)."""
     return [np.array(np.asarray(o), copy=True) for o in outs]
-
-
-def _split(seq, *sizes):
-    out, i = [], 0
-    for n in sizes:
-        out.append(list(seq[i:i + n]))
-        i += n
-    out.append(list(seq[i:]))
-    return out
 
 
 def _check_inputs(prim: str, what: str, expected, got, names=None):
