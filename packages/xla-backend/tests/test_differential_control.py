@@ -14,7 +14,7 @@ import plax_core
 from plax_core import lax
 from plax_core.config import config
 from plax_core.testing import random_array
-from plax_xla import jit
+from plax_xla.testing import backends_agree
 
 pytestmark = pytest.mark.skipif(
     not hasattr(lax, "scan") or not hasattr(lax, "conv_general_dilated"),
@@ -28,20 +28,7 @@ def _rng(*key):
 
 
 def agree(fun, *args, rtol=1e-5):
-    """``fun(*args)`` on the NumPy backend, eagerly on XLA and under jit: all equal."""
-    with config.override(platforms="numpy"):
-        expected = plax_core.tree_util.tree_leaves(fun(*args))
-    for run in (fun, jit(fun)):
-        got = plax_core.tree_util.tree_leaves(run(*args))
-        assert len(got) == len(expected)
-        for e, g in zip(expected, got):
-            e, g = np.asarray(e), np.asarray(g)
-            assert e.dtype == g.dtype and e.shape == g.shape
-            if e.dtype.kind in "biu":
-                np.testing.assert_array_equal(g, e)
-            else:
-                np.testing.assert_allclose(g.astype(np.float64), e.astype(np.float64),
-                                           rtol=rtol, atol=rtol)
+    backends_agree(fun, *args, rtol=rtol)
 
 
 def test_cond_and_switch():

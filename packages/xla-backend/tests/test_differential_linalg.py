@@ -11,10 +11,9 @@ import zlib
 import numpy as np
 import pytest
 
-import plax_core
 from plax_core import lax
 from plax_core.config import config
-from plax_xla import jit
+from plax_xla.testing import backends_agree
 
 pytestmark = pytest.mark.skipif(not hasattr(lax, "cholesky") or not hasattr(lax, "fft"),
                                 reason="this plax-core has no linalg primitives")
@@ -45,18 +44,7 @@ def _tol(dtype):
 def agree(fun, *args, dtype):
     """fun on both backends (eager and under jit) gives the same leaves."""
     with config.override(enable_x64=True):
-        with config.override(platforms="numpy"):
-            expected = [np.asarray(e) for e in plax_core.tree_util.tree_leaves(fun(*args))]
-        for run in (fun, jit(fun)):
-            got = [np.asarray(g) for g in plax_core.tree_util.tree_leaves(run(*args))]
-            assert len(got) == len(expected)
-            for e, g in zip(expected, got):
-                assert e.dtype == g.dtype and e.shape == g.shape, (e.dtype, g.dtype,
-                                                                   e.shape, g.shape)
-                if e.dtype.kind in "iu":
-                    np.testing.assert_array_equal(g, e)
-                else:
-                    np.testing.assert_allclose(g, e, rtol=_tol(dtype), atol=_tol(dtype))
+        backends_agree(fun, *args, rtol=_tol(dtype))
 
 
 SHAPES = [(3, 3), (2, 4, 4), (2, 1, 3, 3)]

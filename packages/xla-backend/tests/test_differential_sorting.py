@@ -9,7 +9,7 @@ import pytest
 import plax_core
 from plax_core import lax
 from plax_core.config import config
-from plax_xla import jit
+from plax_xla.testing import backends_agree
 
 pytestmark = pytest.mark.skipif(not hasattr(lax, "sort") or not hasattr(lax, "cumsum"),
                                 reason="this plax-core has no sorting primitives")
@@ -22,22 +22,7 @@ def _rng(*key):
 
 
 def agree(fun, *args, rtol=1e-5):
-    with config.override(platforms="numpy"):
-        expected = plax_core.tree_util.tree_leaves(fun(*args))
-    for run in (fun, jit(fun)):
-        got = plax_core.tree_util.tree_leaves(run(*args))
-        assert len(got) == len(expected)
-        for e, g in zip(expected, got):
-            e, g = np.asarray(e), np.asarray(g)
-            assert e.dtype == g.dtype and e.shape == g.shape
-            if e.dtype.kind in "biu":
-                np.testing.assert_array_equal(g, e)
-            else:
-                kind = np.complex128 if e.dtype.kind == "c" else np.float64
-                np.testing.assert_allclose(g.astype(kind), e.astype(kind), rtol=rtol,
-                                           atol=rtol, equal_nan=True)
-                if e.dtype.kind == "f":   # signed zeros land in the same places
-                    np.testing.assert_array_equal(np.signbit(g), np.signbit(e))
+    backends_agree(fun, *args, rtol=rtol, signed_zeros=True)
 
 
 def _values(rng, shape, dtype):
