@@ -116,3 +116,26 @@ def test_no_jax_imported():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_test_util_check_grads_is_autodiffs():
+    import numpy as np
+
+    import plax.test_util
+    import plax_autodiff.test_util
+    assert plax.test_util.check_grads is plax_autodiff.test_util.check_grads
+    plax.test_util.check_grads(lambda x: x * x, (np.float32(1.5),), order=2)
+    with pytest.raises(AssertionError):
+        plax.test_util.check_grads(_wrong_gradient(), (np.float32(2.0),), order=1,
+                                   modes=("rev",))
+
+
+def _wrong_gradient():
+    import plax
+
+    @plax.custom_jvp
+    def f(x):
+        return x * x
+
+    f.defjvp(lambda primals, tangents: (f(primals[0]), 3.0 * tangents[0]))
+    return f
