@@ -73,7 +73,7 @@ def batch_subcall(fun: Callable, size: int, in_dims: Sequence[int | None],
         if d is not None and _is_float0(x):
             shape = _unbatched_shape(get_aval(x).shape, d)
             args[i], in_dims[i] = np.zeros(shape, dtypes.float0), None
-    if main is not None and any(m is main for m in core.trace_stack) and all(
+    if main is not None and any(m is main for m in core.trace_stack()) and all(
             x._trace.main.level < main.level
             for x in args if isinstance(x, core.Tracer)):
         return _run_batched(BatchTrace(main), fun, args, in_dims)

@@ -16,6 +16,7 @@ operations on constants are recorded into the jaxpr being built.
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,13 @@ import numpy as np
 
 from . import dtypes
 from .array_methods import ArrayMethods
+from .errors import (
+    ConcretizationTypeError,
+    TracerArrayConversionError,
+    TracerBoolConversionError,
+    TracerIntegerConversionError,
+    UnexpectedTracerError,
+)
 from .registry import MissingRuleError
 
 # --------------------------------------------------------------------------- avals
@@ -199,7 +207,7 @@ class Trace:
             return val
         if val._trace.main.level < level:
             return self.lift(val)
-        raise EscapedTracerError(
+        raise UnexpectedTracerError(
             f"A tracer from an inner transformation ({val._trace.main}) reached an outer "
             f"one ({self.main}). This happens when a function stores a traced value in a "
             f"global or a closure and uses it after the transformation returned; return "
@@ -209,12 +217,8 @@ class Trace:
         return f"{type(self).__name__}(level={self.main.level})"
 
 
-class EscapedTracerError(Exception):
-    """A traced value was used outside the transformation that made it."""
-
-
-class ConcretizationTypeError(TypeError):
-    """A concrete Python value was needed from an abstract (traced) array."""
+# JAX's classes (plax_core.errors); EscapedTracerError is plax's older name.
+EscapedTracerError = UnexpectedTracerError
 
 
 class Tracer(ArrayMethods):
@@ -241,8 +245,8 @@ class Tracer(ArrayMethods):
             raise TypeError("len() of unsized object (a 0-d traced array)")
         return self.shape[0]
 
-    def _concrete_error(self, what: str):
-        raise ConcretizationTypeError(
+    def _concrete_error(self, what: str, cls: type = ConcretizationTypeError):
+        raise cls(
             f"{what} was called on a traced array {self.aval.str_short()} "
             f"(traced by {type(self._trace).__name__}). Its value is not known while the "
             f"function is transformed, so Python control flow cannot depend on it. Use "
@@ -250,7 +254,7 @@ class Tracer(ArrayMethods):
             f"branches, or mark the argument static (static_argnums) under jit.")
 
     def __bool__(self):
-        self._concrete_error("bool()")
+        self._concrete_error("bool()", TracerBoolConversionError)
 
     def __int__(self):
         self._concrete_error("int()")
@@ -262,10 +266,10 @@ class Tracer(ArrayMethods):
         self._concrete_error("complex()")
 
     def __index__(self):
-        self._concrete_error("__index__ (use as an index or size)")
+        self._concrete_error("__index__ (use as an index or size)", TracerIntegerConversionError)
 
     def __array__(self, *args, **kwargs):
-        self._concrete_error("numpy.asarray()")
+        self._concrete_error("numpy.asarray()", TracerArrayConversionError)
 
     def item(self):
         self._concrete_error(".item()")
@@ -315,31 +319,50 @@ def _get_backend():
     return get_backend
 
 
-trace_stack: list[MainTrace] = [MainTrace(0, EvalTrace)]
-_dynamic: list[MainTrace] = [trace_stack[0]]
+class _TraceState(threading.local):
+    """Each thread's own transformation stack, with its own eager evaluator at the bottom.
+
+    Tracing state is per thread (as in JAX): one thread tracing a ``jit`` function must
+    never see another thread's tracers, or have its eager ops staged by them.
+    """
+
+    def __init__(self):
+        base = MainTrace(0, EvalTrace)
+        self.stack: list[MainTrace] = [base]
+        self.dynamic: list[MainTrace] = [base]
+
+
+_state = _TraceState()
+
+
+def trace_stack() -> list[MainTrace]:
+    """This thread's stack of active transformations (the bottom one evaluates eagerly)."""
+    return _state.stack
 
 
 def dynamic_main() -> MainTrace:
-    return _dynamic[-1]
+    return _state.dynamic[-1]
 
 
 @contextmanager
 def new_main(trace_type: type, payload: Any = None, dynamic: bool = False):
-    """Push a transformation onto the stack for the duration of the block.
+    """Push a transformation onto this thread's stack for the duration of the block.
 
     ``dynamic=True`` makes it the staging trace: every primitive bound inside is
     recorded by it even when no argument is one of its tracers.
     """
-    main = MainTrace(len(trace_stack), trace_type, payload)
-    trace_stack.append(main)
+    state = _state
+    stack = state.stack
+    main = MainTrace(len(stack), trace_type, payload)
+    stack.append(main)
     if dynamic:
-        _dynamic.append(main)
+        state.dynamic.append(main)
     try:
         yield main
     finally:
         if dynamic:
-            _dynamic.pop()
-        trace_stack.pop()
+            state.dynamic.pop()
+        stack.pop()
 
 
 @contextmanager
@@ -350,7 +373,7 @@ def new_base_main(trace_type: type, payload: Any = None):
 
 
 def find_top_trace(args) -> Trace:
-    top = _dynamic[-1]
+    top = _state.dynamic[-1]
     for x in args:
         if isinstance(x, Tracer):
             main = x._trace.main
@@ -360,7 +383,7 @@ def find_top_trace(args) -> Trace:
 
 
 def cur_level() -> int:
-    return trace_stack[-1].level
+    return _state.stack[-1].level
 
 
 # ------------------------------------------------------------------ helpers

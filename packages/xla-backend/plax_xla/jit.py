@@ -156,7 +156,7 @@ class JitFunction:
         return get_backend()
 
     def __call__(self, *args, **kwargs):
-        if len(core.trace_stack) > 1:
+        if len(core.trace_stack()) > 1:
             return self._fun(*args, **kwargs)          # trace through (see module doc)
         backend = self._backend()
         if not isinstance(backend, XlaBackend):
