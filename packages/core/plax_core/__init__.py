@@ -7,6 +7,7 @@ sibling package and no jaxlib; the NumPy reference backend makes it usable alone
 from . import config as _config_module
 from . import (
     dtypes,
+    errors,
     lax,  # noqa: E402  (lax needs the names above)
     tree_util,
 )
@@ -46,6 +47,16 @@ from .jaxpr import (
 from .plugins import get_registry, hookimpl
 from .registry import MissingRuleError, Registry, RuleTable
 
+# Which distribution provides each of plax's own transformations, for the error message
+# when it is not installed.
+_PROVIDERS = {
+    **dict.fromkeys(["jit"], "plax-xla"),
+    **dict.fromkeys(["vmap"], "plax-batching"),
+    **dict.fromkeys(["checkpoint", "closure_convert", "custom_jvp", "custom_vjp", "grad",
+                     "hessian", "jacfwd", "jacrev", "jvp", "linearize", "remat",
+                     "stop_gradient", "value_and_grad", "vjp"], "plax-autodiff"),
+}
+
 
 class _Transformations:
     """Attribute access to the transformations plugins registered (``registry.transformations``)."""
@@ -53,8 +64,10 @@ class _Transformations:
     def __getattr__(self, name):
         table = get_registry().transformations
         if name not in table:
+            hint = (f" It is provided by {_PROVIDERS[name]}: pip install {_PROVIDERS[name]}"
+                    f" (or pip install plax for everything)." if name in _PROVIDERS else "")
             raise AttributeError(f"No plax transformation named '{name}' is installed; "
-                                 f"installed: {', '.join(sorted(table)) or 'none'}.")
+                                 f"installed: {', '.join(sorted(table)) or 'none'}.{hint}")
         return table[name]
 
     def __dir__(self):
@@ -69,7 +82,8 @@ __all__ = [
     "EscapedTracerError", "Jaxpr", "JaxprEqn", "Literal", "MainTrace", "MissingRuleError",
     "Primitive", "Registry", "RuleTable", "ShapeDtypeStruct", "ShapedArray", "Trace",
     "Tracer", "Var", "block_until_ready", "config", "default_backend", "device_put",
-    "devices", "dtypes", "eval_jaxpr", "get_aval", "get_backend", "get_registry", "hookimpl",
+    "devices", "dtypes", "errors", "eval_jaxpr", "get_aval", "get_backend", "get_registry",
+    "hookimpl",
     "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
 ]
 del _config_module

@@ -22,12 +22,12 @@ import builtins
 
 import numpy as np
 
-from . import core, dtypes, lax
+from . import core, dtypes, errors, lax
 from .core import Tracer, get_aval
 from .prims.indexing import GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers
 
 
-class NonConcreteBooleanIndexError(IndexError):
+class NonConcreteBooleanIndexError(errors.NonConcreteBooleanIndexError):
     """A boolean mask index whose value is not known while tracing (JAX's error)."""
 
     def __init__(self, aval):

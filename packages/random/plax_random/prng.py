@@ -41,7 +41,7 @@ import weakref
 import numpy as np
 
 from plax_core import config as _config
-from plax_core import dtypes, lax, ops, tree_util
+from plax_core import dtypes, errors, lax, ops, tree_util
 from plax_core.core import Tracer, get_aval, is_array_like
 
 __all__ = [
@@ -394,8 +394,8 @@ tree_util.register_pytree_node(PRNGKeyArray, lambda k: ((k._base,), None),
 
 # ------------------------------------------------------------------- key checking
 
-class KeyReuseError(RuntimeError):
-    """A PRNG key was consumed twice (raised only with ``check_key_reuse`` enabled)."""
+# JAX's class (a TypeError); raised only with ``check_key_reuse`` enabled.
+KeyReuseError = errors.KeyReuseError
 
 
 _CONSUMED: collections.OrderedDict = collections.OrderedDict()
