@@ -34,9 +34,9 @@ from plax_core.jaxpr import (
     DropVar,
     Jaxpr,
     JaxprEqn,
-    Literal,
     Var,
     eval_jaxpr,
+    make_literal,
     trace_to_jaxpr,
 )
 
@@ -87,7 +87,7 @@ class JaxprRecorder:
             return tracer.var
         val = tracer.const
         if _is_literal(val):
-            return Literal(np.asarray(val, tracer.aval.dtype), tracer.aval)
+            return make_literal(val, tracer.aval)
         entry = self.residuals.get(id(val))
         if entry is None:
             entry = self.residuals[id(val)] = (Var(tracer.aval), val)

@@ -237,10 +237,7 @@ class JaxprBuilder:
     def add_const(self, tracer, val):
         var = self.tracer_to_var[id(tracer)]
         if _is_literal(val):
-            if not isinstance(val, core._PYTHON_SCALARS) and not hasattr(val, "aval"):
-                val = np.asarray(val, tracer.aval.dtype)  # keeps a NumPy scalar's dtype
-            # Python scalars and plax arrays keep their weak type when the jaxpr is run
-            self.tracer_to_var[id(tracer)] = Literal(val, tracer.aval)
+            self.tracer_to_var[id(tracer)] = make_literal(val, tracer.aval)
         else:
             self.const_vars[id(tracer)] = (var, val)
 
@@ -253,6 +250,22 @@ class JaxprBuilder:
         outvars = [self.getvar(t) for t in out_tracers]
         jaxpr = Jaxpr(constvars, invars, outvars, self.eqns)
         return _drop_unused(jaxpr, consts)
+
+
+def make_literal(val, aval: ShapedArray) -> Literal:
+    """An inline scalar constant of type ``aval`` that keeps its weak type when run.
+
+    Python scalars and plax arrays stay as they are (binding them reproduces ``aval``,
+    weak type included); NumPy scalars are fixed to ``aval``'s dtype.
+    """
+    if not isinstance(val, core._PYTHON_SCALARS) and not hasattr(val, "aval"):
+        val = np.asarray(val, aval.dtype)
+    return Literal(val, aval)
+
+
+def is_literal(val) -> bool:
+    """Whether a known value is inlined into a jaxpr as a ``Literal`` (a concrete scalar)."""
+    return _is_literal(val)
 
 
 def _is_literal(val) -> bool:
