@@ -12,7 +12,7 @@ import functools
 import operator
 from collections.abc import Callable, Hashable
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
     "PyTreeDef", "tree_flatten", "tree_unflatten", "tree_leaves", "tree_structure",
@@ -22,6 +22,9 @@ __all__ = [
     "tree_map_with_path", "keystr", "SequenceKey", "DictKey", "GetAttrKey",
     "FlattenedIndexKey", "Partial", "register_pytree_node", "register_pytree_node_class",
     "register_pytree_with_keys", "register_dataclass", "register_static",
+    "KeyEntry", "KeyPath", "default_registry", "flatten_one_level",
+    "flatten_one_level_with_keys", "is_tree_node", "register_pytree_with_keys_class",
+    "tree_broadcast", "tree_reduce_associative",
 ]
 
 
@@ -173,14 +176,14 @@ def _keyed_children(t, x):
     return [(FlattenedIndexKey(i), c) for i, c in enumerate(cs)], aux
 
 
-def _flatten_with_path(x, path, append, is_leaf):
+def _flatten_with_path(x, path, append, is_leaf, takes_path=False):
     t = type(x)
-    if (is_leaf is not None and is_leaf(x)) or (
+    if (is_leaf is not None and (is_leaf(path, x) if takes_path else is_leaf(x))) or (
             t not in _registry and not _is_namedtuple(x, t)):
         append((path, x))
         return _LEAF
     keyed, aux = _keyed_children(t, x)
-    return (t, aux, tuple([_flatten_with_path(c, path + (k,), append, is_leaf)
+    return (t, aux, tuple([_flatten_with_path(c, path + (k,), append, is_leaf, takes_path)
                            for k, c in keyed]))
 
 
@@ -454,20 +457,20 @@ def tree_map(f, tree, *rest, is_leaf=None):
 tree_multimap = tree_map  # the 2019 name
 
 
-def tree_flatten_with_path(tree, is_leaf=None):
-    """Returns ``([(key_path, leaf), ...], treedef)``."""
+def tree_flatten_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+    """Returns ``([(key_path, leaf), ...], treedef)``; `is_leaf` may take ``(path, x)``."""
     out = []
-    node = _flatten_with_path(tree, (), out.append, is_leaf)
+    node = _flatten_with_path(tree, (), out.append, is_leaf, is_leaf_takes_path)
     return out, PyTreeDef(node, len(out))
 
 
-def tree_leaves_with_path(tree, is_leaf=None):
-    return tree_flatten_with_path(tree, is_leaf)[0]
+def tree_leaves_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+    return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
-def tree_map_with_path(f, tree, *rest, is_leaf=None):
+def tree_map_with_path(f, tree, *rest, is_leaf=None, is_leaf_takes_path=False):
     """Like `tree_map`, calling ``f(key_path, leaf, *rest_leaves)``."""
-    path_leaves, treedef = tree_flatten_with_path(tree, is_leaf)
+    path_leaves, treedef = tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)
     all_leaves = [[p for p, _ in path_leaves], [x for _, x in path_leaves]]
     all_leaves += _rest_leaves("tree_map_with_path", treedef, rest)
     return _unflatten_root(treedef._node, [f(*xs) for xs in zip(*all_leaves)])
@@ -499,6 +502,59 @@ def tree_reduce(function, tree, initializer=_missing, is_leaf=None):
     if initializer is _missing:
         return functools.reduce(function, leaves)
     return functools.reduce(function, leaves, initializer)
+
+
+def tree_reduce_associative(operation, tree, *, identity=_missing, is_leaf=None):
+    """Reduces the leaves pairwise as a balanced tree (depth log n), for associative ops."""
+    leaves = tree_leaves(tree, is_leaf)
+    if not leaves:
+        if identity is _missing:
+            raise TypeError("tree_reduce_associative: the tree has no leaves; pass "
+                            "identity= to reduce an empty tree.")
+        return identity
+
+    def reduce(xs):
+        if len(xs) == 1:
+            return xs[0]
+        half = len(xs) // 2
+        return operation(reduce(xs[:half]), reduce(xs[half:]))
+    return reduce(leaves)
+
+
+def tree_broadcast(prefix_tree, full_tree, is_leaf=None):
+    """Copies each leaf of `prefix_tree` over the matching subtree of `full_tree`."""
+    prefix_leaves, prefix_def = tree_flatten(prefix_tree, is_leaf)
+    subtrees = _flatten_up_to(
+        prefix_def, full_tree, "tree_broadcast: prefix_tree is not a prefix of full_tree.",
+        ("prefix_tree", "full_tree"))
+    return prefix_def.unflatten([tree_map(lambda _, v=v: v, sub, is_leaf=is_leaf)
+                                 for v, sub in zip(prefix_leaves, subtrees)])
+
+
+def _one_level(tree, with_keys):
+    t = type(tree)
+    if t not in _registry and not _is_namedtuple(tree, t):
+        raise ValueError(f"can't tree-flatten type: {t!r}; it is a leaf, not a pytree node.")
+    if t not in _registry:  # namedtuple
+        return [(GetAttrKey(f), c) for f, c in zip(t._fields, tree)] if with_keys else \
+            list(tree), t
+    return _keyed_children(t, tree) if with_keys else _registry[t].flatten(tree)
+
+
+def flatten_one_level(tree):
+    """``(children, aux_data)`` of one pytree node; ValueError for a leaf."""
+    return _one_level(tree, False)
+
+
+def flatten_one_level_with_keys(tree):
+    """``([(key, child), ...], aux_data)`` of one pytree node; ValueError for a leaf."""
+    return _one_level(tree, True)
+
+
+def is_tree_node(typ):
+    """True if instances of type `typ` are pytree nodes (registered, or a namedtuple)."""
+    return typ in _registry or (isinstance(typ, type) and issubclass(typ, tuple)
+                                and hasattr(typ, "_fields"))
 
 
 def treedef_children(treedef):
@@ -578,6 +634,15 @@ def register_pytree_node_class(cls):
     return cls
 
 
+def register_pytree_with_keys_class(cls):
+    """Class decorator using ``x.tree_flatten_with_keys()`` and ``cls.tree_unflatten``."""
+    flatten = getattr(cls, "tree_flatten", None)
+    register_pytree_with_keys(cls, operator.methodcaller("tree_flatten_with_keys"),
+                              cls.tree_unflatten,
+                              None if flatten is None else operator.methodcaller("tree_flatten"))
+    return cls
+
+
 def register_dataclass(nodetype=None, data_fields=None, meta_fields=None, drop_fields=()):
     """Registers a dataclass: data fields are children, meta fields static aux data.
 
@@ -628,6 +693,26 @@ def register_static(cls):
     """Makes instances of `cls` childless nodes: the value itself is the (hashable) aux data."""
     register_pytree_node(cls, lambda x: ((), x), lambda aux, _: aux)
     return cls
+
+
+class _DefaultRegistry:
+    """`default_registry`: JAX's registry object, as a view of this module's functions."""
+
+    def register_node(self, nodetype, to_iterable, from_iterable, to_iterable_with_keys=None):
+        register_pytree_node(nodetype, to_iterable, from_iterable, to_iterable_with_keys)
+
+    def is_node(self, typ):
+        return is_tree_node(typ)
+
+    flatten = staticmethod(lambda tree, leaf_predicate=None: tree_flatten(tree, leaf_predicate))
+    flatten_with_path = staticmethod(tree_flatten_with_path)
+    flatten_one_level = staticmethod(flatten_one_level)
+    flatten_one_level_with_keys = staticmethod(flatten_one_level_with_keys)
+
+
+default_registry = _DefaultRegistry()
+KeyEntry = TypeVar("KeyEntry", bound=Any)
+KeyPath = tuple[KeyEntry, ...]
 
 
 # ------------------------------------------------------------------------- built-ins
