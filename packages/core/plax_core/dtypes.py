@@ -10,6 +10,8 @@ Everything here follows JAX: see https://docs.jax.dev/en/latest/type_promotion.h
 from __future__ import annotations
 
 import functools
+import sys
+import warnings
 from typing import Any
 
 import ml_dtypes
@@ -21,7 +23,7 @@ __all__ = [
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
     "uint64", "bfloat16", "float16", "float32", "float64", "complex64",
     "complex128", "float0", "SUPPORTED_DTYPES", "python_scalar_dtypes",
-    "weak_types", "TypePromotionError", "canonicalize_dtype",
+    "weak_types", "TypePromotionError", "canonicalize_dtype", "check_user_dtype",
     "default_float_dtype", "default_int_dtype", "default_uint_dtype",
     "default_complex_dtype", "is_weakly_typed", "dtype", "promote_types",
     "result_type", "issubdtype", "is_float", "is_int", "is_unsigned",
@@ -129,6 +131,39 @@ def canonicalize_dtype(dtype: Any) -> np.dtype:
         _canon_cache[(x64, dtype)] = dt
     except TypeError:  # unhashable dtype-like
         pass
+    return dt
+
+
+# JAX's text, word for word up to the flag (code written for JAX filters on it); the
+# ways to set the flag are plax's.
+_NARROWED = ("Explicitly requested dtype {requested} {where}is not available, and will be "
+             "truncated to dtype {got}. To enable more dtypes, set the jax_enable_x64 "
+             "configuration option (plax.config.update('jax_enable_x64', True)) or the "
+             "PLAX_ENABLE_X64 shell environment variable.")
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside plax."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("plax"):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def check_user_dtype(dtype: Any, fun_name: str | None = None) -> np.dtype | None:
+    """``canonicalize_dtype`` of a dtype the USER asked for (``dtype=`` of a public
+    function): like JAX, warn when x64 is off and the request is narrowed (float64 ->
+    float32), so that it is never silent. Python's ``int``/``float``/``complex`` do not
+    warn (they ask for the default kind); ``None`` (no request) passes through."""
+    if dtype is None:
+        return None
+    dt = canonicalize_dtype(dtype)
+    if not _x64() and not (isinstance(dtype, type) and dtype in _PY_SCALAR_TYPES):
+        requested = _np_dtype(dtype)
+        if requested != dt:
+            where = f"requested in {fun_name} " if fun_name else ""
+            warnings.warn(_NARROWED.format(requested=requested, where=where, got=dt),
+                          UserWarning, stacklevel=_user_stacklevel())
     return dt
 
 

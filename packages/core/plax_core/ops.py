@@ -568,7 +568,7 @@ def clip(x, min=None, max=None):  # noqa: A002,F811
 
 def astype(x, dtype):
     x = operand(x, "astype")
-    dt = dtypes.canonicalize_dtype(dtype)
+    dt = dtypes.check_user_dtype(dtype, "astype")
     if isinstance(x, (np.ndarray, np.generic)):
         x = array(x)
     return convert(x, dt, False)

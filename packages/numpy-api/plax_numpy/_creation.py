@@ -21,8 +21,9 @@ __all__ = [
 ]
 
 
-def _dtype_arg(dtype):
-    return None if dtype is None else dtypes.canonicalize_dtype(dtype)
+def _dtype_arg(dtype, fname):
+    """The canonical dtype the user asked for; warns, as JAX does, if x64 narrows it."""
+    return dtypes.check_user_dtype(dtype, fname)
 
 
 def _shape_arg(fname, shape):
@@ -48,7 +49,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
         raise NotImplementedError(f"array: only C order is supported, got order={order!r}")
     if object is None:
         raise TypeError("array: None is not a valid array value")
-    out = ops.array(object, _dtype_arg(dtype))
+    out = ops.array(object, _dtype_arg(dtype, "array"))
     nd = len(get_aval(out).shape)
     if ndmin > nd:
         out = ops.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
@@ -57,7 +58,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):  # noqa: A002
 
 def asarray(a, dtype=None, order=None, *, copy=None):
     """``a`` as a plax array; plax arrays and tracers pass through unchanged."""
-    return array(a, dtype=dtype, copy=False, order=order or "K")
+    return array(a, dtype=_dtype_arg(dtype, "asarray"), copy=False, order=order or "K")
 
 
 def copy(a, order=None):
@@ -68,7 +69,7 @@ def full(shape, fill_value, dtype=None):
     """An array of ``shape`` filled with ``fill_value`` (weakly typed if it is a Python
     scalar and no dtype is given, as in JAX)."""
     shape = _shape_arg("full", shape)
-    dt = _dtype_arg(dtype)
+    dt = _dtype_arg(dtype, "full")
     fill = ops.operand(fill_value, "full")
     if get_aval(fill).ndim == 0:
         return lax.full(shape, fill, dt)
@@ -76,23 +77,23 @@ def full(shape, fill_value, dtype=None):
 
 
 def zeros(shape, dtype=None):
-    return lax.full(_shape_arg("zeros", shape), 0, _dtype_arg(dtype) or
+    return lax.full(_shape_arg("zeros", shape), 0, _dtype_arg(dtype, "zeros") or
                     dtypes.default_float_dtype())
 
 
 def ones(shape, dtype=None):
-    return lax.full(_shape_arg("ones", shape), 1, _dtype_arg(dtype) or
+    return lax.full(_shape_arg("ones", shape), 1, _dtype_arg(dtype, "ones") or
                     dtypes.default_float_dtype())
 
 
 def empty(shape, dtype=None):
     """Like ``zeros``: plax arrays are immutable, so there is nothing to leave uninitialised."""
-    return zeros(shape, dtype)
+    return zeros(shape, _dtype_arg(dtype, "empty"))
 
 
 def full_like(a, fill_value, dtype=None, shape=None):
     a = ops.operand(a, "full_like")
-    dt = _dtype_arg(dtype)
+    dt = _dtype_arg(dtype, "full_like")
     if shape is not None:
         shape = _shape_arg("full_like", shape)
     fill = ops.operand(fill_value, "full_like")
@@ -103,15 +104,15 @@ def full_like(a, fill_value, dtype=None, shape=None):
 
 
 def zeros_like(a, dtype=None, shape=None):
-    return full_like(a, 0, dtype, shape)
+    return full_like(a, 0, _dtype_arg(dtype, "zeros_like"), shape)
 
 
 def ones_like(a, dtype=None, shape=None):
-    return full_like(a, 1, dtype, shape)
+    return full_like(a, 1, _dtype_arg(dtype, "ones_like"), shape)
 
 
 def empty_like(prototype, dtype=None, shape=None):
-    return zeros_like(prototype, dtype, shape)
+    return zeros_like(prototype, _dtype_arg(dtype, "empty_like"), shape)
 
 
 def _concrete(fname, what, x):
@@ -130,7 +131,7 @@ def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dt = dtypes.result_type(*(x for x in (start, stop, step) if x is not None))
     else:
-        dt = dtypes.canonicalize_dtype(dtype)
+        dt = _dtype_arg(dtype, "arange")
     if stop is None and step is None:
         start_value = np.asarray(start)
         if start_value.dtype.kind == "c":
@@ -151,7 +152,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     if dtype is None:
         dt = ops.to_inexact_dtype(dtypes.result_type(start, stop))
     else:
-        dt = dtypes.canonicalize_dtype(dtype)
+        dt = _dtype_arg(dtype, "linspace")
     compute = ops._upcast_f16(ops.to_inexact_dtype(dt))
     start, stop = ops.convert(start, compute), ops.convert(stop, compute)
     bshape = ops.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape,
@@ -187,8 +188,9 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    dt = _dtype_arg(dtype, "logspace")
     out = ops.power(base, linspace(start, stop, num, endpoint, axis=axis))
-    return out if dtype is None else ops.astype(out, dtype)
+    return out if dt is None else ops.astype(out, dt)
 
 
 def _eye_mask(n, m, k):
@@ -206,11 +208,11 @@ def eye(N, M=None, k=0, dtype=None):  # noqa: N803  (NumPy's names)
         raise ValueError(f"eye: negative dimensions are not allowed, got N={n}, M={m}")
     rows, cols, kk = _eye_mask(n, m, k)
     mask = lax.eq(lax.add(rows, kk), cols)
-    return ops.convert(mask, _dtype_arg(dtype) or dtypes.default_float_dtype())
+    return ops.convert(mask, _dtype_arg(dtype, "eye") or dtypes.default_float_dtype())
 
 
 def identity(n, dtype=None):
-    return eye(n, dtype=dtype)
+    return eye(n, dtype=_dtype_arg(dtype, "identity"))
 
 
 def tri(N, M=None, k=0, dtype=None):  # noqa: N803
@@ -218,7 +220,7 @@ def tri(N, M=None, k=0, dtype=None):  # noqa: N803
     m = n if M is None else operator.index(_concrete("tri", "M", M))
     rows, cols, kk = _eye_mask(n, m, operator.index(k))
     return ops.convert(lax.ge(lax.add(rows, kk), cols),
-                       _dtype_arg(dtype) or dtypes.default_float_dtype())
+                       _dtype_arg(dtype, "tri") or dtypes.default_float_dtype())
 
 
 def _triangle(fname, m, k, lower):

@@ -123,6 +123,7 @@ def _int(fname, what, x):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """Samples evenly spaced on a log scale; the end points are exact."""
+    dt = dtypes.check_user_dtype(dtype, "geomspace")
     start, stop = ops.promote_args_inexact("geomspace", start, stop)
     if ops._kind(start) == "c":
         raise NotImplementedError("geomspace: complex end points are not supported")
@@ -141,13 +142,12 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
             if endpoint:
                 parts.append(e)
         out = lax.concatenate([ops.convert(p, get_aval(out).dtype) for p in parts], axis_c)
-    return out if dtype is None else ops.astype(out, dtype)
+    return out if dt is None else ops.astype(out, dt)
 
 
 def indices(dimensions, dtype=None, sparse=False):
     dims = tuple(_int("indices", "dimensions", d) for d in dimensions)
-    dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else \
-        dtypes.default_int_dtype()
+    dt = dtypes.check_user_dtype(dtype, "indices") or dtypes.default_int_dtype()
     out = []
     for i, d in enumerate(dims):
         if sparse:
@@ -162,7 +162,8 @@ def indices(dimensions, dtype=None, sparse=False):
 
 def fromfunction(function, shape, *, dtype=float, **kwargs):
     """``function(*indices(shape))`` (``function`` sees whole index arrays, as in NumPy)."""
-    return function(*indices(shape, dtype=dtype), **kwargs)
+    return function(*indices(shape, dtype=dtypes.check_user_dtype(dtype, "fromfunction")),
+                    **kwargs)
 
 
 def _grid_axis(s):

@@ -58,7 +58,7 @@ def promote_inexact(*xs):
 
 def canonical_float(dt, name: str, kinds: str = "f", what: str = "a float"):
     """``dt`` (None -> default float) canonicalised, or JAX's ValueError."""
-    dt = dtypes.canonicalize_dtype(float if dt is None else dt)
+    dt = dtypes.check_user_dtype(float if dt is None else dt, name)
     kind = "f" if dtypes.is_float(dt) else dt.kind
     if kind not in kinds:
         raise ValueError(f"dtype argument to `{name}` must be {what} dtype, got {dt.name}")

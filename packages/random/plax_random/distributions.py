@@ -195,7 +195,7 @@ def randint(key, shape, minval, maxval, dtype=None):
     silently returns ``minval``; traced bounds still do that here).
     """
     kd, _ = check_key("randint", key)
-    dt = dtypes.canonicalize_dtype(int if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(int if dtype is None else dtype, "randint")
     shape = canonical_shape("randint", shape)
     if not dtypes.is_int(dt):
         raise TypeError(f"randint only accepts integer dtypes, got {dt.name}")
@@ -254,7 +254,7 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
 def rademacher(key, shape=(), dtype=None):
     """-1 or +1 with equal probability, as integers (or ``dtype``)."""
     kd, _ = check_key("rademacher", key)
-    dt = dtypes.canonicalize_dtype(int if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(int if dtype is None else dtype, "rademacher")
     shape = canonical_shape("rademacher", shape)
     return _rademacher(kd, shape, dt)
 

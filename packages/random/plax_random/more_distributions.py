@@ -333,7 +333,7 @@ def _poisson_rejection(kd, lam, shape, dt):
 def poisson(key, lam, shape=None, dtype=None):
     """Poisson samples with rate ``lam`` (integers; ``lam`` is used in float32)."""
     kd, _ = check_key("poisson", key)
-    dt = dtypes.canonicalize_dtype(int if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(int if dtype is None else dtype, "poisson")
     if not dtypes.is_int(dt):
         raise ValueError(f"dtype argument to `poisson` must be an int dtype, got {dt.name}")
     shape = _shape_of(lam) if shape is None else canonical_shape("poisson", shape)
@@ -504,7 +504,7 @@ def wald(key, mean, shape=None, dtype=None):
 def geometric(key, p, shape=None, dtype=None):
     """Geometric samples (number of trials to the first success, >= 1)."""
     kd, _ = check_key("geometric", key)
-    dt = dtypes.canonicalize_dtype(int if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(int if dtype is None else dtype, "geometric")
     if not dtypes.is_int(dt):
         raise ValueError(f"dtype argument to `geometric` must be an int dtype, got "
                          f"{dt.name}")

@@ -590,7 +590,7 @@ def bits(key, shape=(), dtype=None):
     if dtype is None:
         dtype = dtypes.default_uint_dtype()
     else:
-        dtype = dtypes.canonicalize_dtype(dtype)
+        dtype = dtypes.check_user_dtype(dtype, "bits")
     if dtype.kind != "u":
         raise ValueError(f"dtype argument to `bits` must be an unsigned int dtype, got "
                          f"{dtype.name}")
