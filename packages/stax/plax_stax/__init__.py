@@ -32,9 +32,26 @@ import plax_numpy as jnp
 import plax_random as random
 from plax_core import lax
 from plax_numpy import nn
+from plax_numpy.nn import (
+    elu,
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    selu,
+    sigmoid,
+    softmax,
+    softplus,
+    standardize,
+)
 
 from . import initializers
 from .initializers import glorot_normal, normal, ones, zeros
+
+# JAX's stax module also hands out these plain functions and 2019 aliases.
+glorot = glorot_normal
+randn = normal
+logsoftmax = log_softmax
 
 __all__ = [
     # layer constructors
@@ -70,9 +87,11 @@ __all__ = [
     "Flatten",
     "Identity",
     "FanInSum",
+    # plain functions and initialisers, re-exported as JAX's stax module does
+    "relu", "log_softmax", "logsoftmax", "softmax", "softplus", "sigmoid", "elu", "leaky_relu",
+    "selu", "gelu", "standardize", "glorot", "glorot_normal", "randn", "normal", "ones",
+    "zeros", "initializers",
 ]
-
-_ = (initializers, ones, zeros)  # re-exported as in JAX's stax module
 
 
 # ------------------------------------------------------------------ dense and conv
