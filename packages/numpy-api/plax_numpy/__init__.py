@@ -32,6 +32,8 @@ from ._reductions import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
 from ._sorting import __all__ as _sorting_all
+from ._vectorize import *  # noqa: F401,F403
+from ._vectorize import __all__ as _vectorize_all
 
 pi = _np.pi
 e = _np.e
@@ -63,7 +65,7 @@ __all__ = sorted(
     set(_creation.__all__) | set(_dtypes.__all__) | set(_linear.__all__)
     | set(_math.__all__) | set(_reductions.__all__) | set(_shape.__all__)
     | set(_extra_creation_all) | set(_extra_math_all) | set(_extra_shape_all)
-    | set(_sorting_all) | set(_indexing_all) | set(_indexing_sets_all)
+    | set(_sorting_all) | set(_indexing_all) | set(_indexing_sets_all) | set(_vectorize_all)
     | {"pi", "e", "euler_gamma", "inf", "nan", "newaxis", "ndarray", "linalg", "fft", "bool"})
 
 bool = bool_  # noqa: A001,F405  (NumPy 2 and JAX export both names; defined last)
