@@ -74,24 +74,45 @@ class ShapedArray:
 
 
 class ShapeDtypeStruct:
-    """A shape and dtype standing in for an array (``make_jaxpr``/``eval_shape`` inputs)."""
+    """A shape and dtype standing in for an array (``make_jaxpr``/``eval_shape`` in and out).
 
-    __slots__ = ("shape", "dtype", "weak_type")
+    JAX's constructor: ``ShapeDtypeStruct(shape, dtype, *, sharding=None, weak_type=False)``
+    (``weak_type`` may also come third, positionally, as plax's own code passes it).
+    """
 
-    def __init__(self, shape, dtype, weak_type=False):
-        self.shape = tuple(shape)
+    __slots__ = ("shape", "dtype", "weak_type", "sharding")
+
+    def __init__(self, shape, dtype, weak_type=False, *, sharding=None):
+        if dtype is None:
+            raise ValueError("ShapeDtypeStruct: dtype must be specified.")
+        self.shape = tuple(int(d) for d in shape)
         self.dtype = dtypes.canonicalize_dtype(dtype)
-        self.weak_type = weak_type
+        self.weak_type = bool(weak_type)
+        self.sharding = sharding
 
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
 
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def update(self, **changes):
+        """A copy with some of shape, dtype, weak_type, sharding replaced."""
+        fields = {k: getattr(self, k) for k in self.__slots__}
+        fields.update(changes)
+        return ShapeDtypeStruct(fields.pop("shape"), fields.pop("dtype"), **fields)
+
     def __repr__(self):
-        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name})"
+        weak = ", weak_type=True" if self.weak_type else ""
+        sharding = "" if self.sharding is None else f", sharding={self.sharding!r}"
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name}{sharding}{weak})"
 
     def __eq__(self, other):
         return (isinstance(other, ShapeDtypeStruct) and self.shape == other.shape
-                and self.dtype == other.dtype and self.weak_type == other.weak_type)
+                and self.dtype == other.dtype and self.weak_type == other.weak_type
+                and self.sharding == other.sharding)
 
     def __hash__(self):
         return hash((self.shape, self.dtype, self.weak_type))

@@ -392,3 +392,31 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
     return make
 
 
+
+
+def eval_shape(fun: Callable, *args, **kwargs):
+    """Like ``jax.eval_shape``: ``fun``'s output as a pytree of ``ShapeDtypeStruct``s.
+
+    Traces ``fun`` on abstract values and runs nothing, so it needs no backend (no
+    jaxlib); arguments may be arrays, Python scalars or ``ShapeDtypeStruct``s.
+    """
+    in_tree = tree_util.tree_structure((args, kwargs))
+    in_avals = []
+    for path, x in tree_util.tree_leaves_with_path((args, kwargs)):
+        if not core.is_array_like(x) and hasattr(x, "shape") and hasattr(x, "dtype"):
+            x = core.ShapeDtypeStruct(x.shape, x.dtype)  # any shape-and-dtype object
+        if not (core.is_array_like(x) or isinstance(x, core.ShapeDtypeStruct)):
+            raise TypeError(
+                f"eval_shape({getattr(fun, '__name__', fun)}): the argument at "
+                f"{tree_util.keystr(path[1:])} is a {type(x).__name__}, not an array, a "
+                f"scalar or a ShapeDtypeStruct; close over non-array values instead "
+                f"(e.g. with functools.partial).")
+        in_avals.append(get_aval(x))
+
+    def unpacked(*dyn, **kw):
+        return fun(*dyn, **kw)
+
+    flat_fun, store = flatten_fun(unpacked, in_tree)
+    jaxpr, _ = trace_to_jaxpr(flat_fun, in_avals)
+    return tree_util.tree_unflatten(store["out_tree"], [
+        core.ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in jaxpr.out_avals])
