@@ -21,6 +21,7 @@ from .backend import (
     devices,
     get_backend,
 )
+from .caches import clear_caches, register_cache_clearer
 from .config import config
 from .core import (
     ConcretizationTypeError,
@@ -78,6 +79,7 @@ transformations = _Transformations()
 
 __version__ = "0.1.0"
 __all__ = [
+    "clear_caches", "register_cache_clearer",
     "Array", "Backend", "BackendUnavailable", "ClosedJaxpr", "ConcretizationTypeError",
     "EscapedTracerError", "Jaxpr", "JaxprEqn", "Literal", "MainTrace", "MissingRuleError",
     "Primitive", "Registry", "RuleTable", "ShapeDtypeStruct", "ShapedArray", "Trace",
@@ -86,4 +88,5 @@ __all__ = [
     "hookimpl",
     "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
 ]
+register_cache_clearer(dtypes._lub.cache_clear)
 del _config_module

@@ -29,6 +29,7 @@ __all__ = [
     "platforms",
     "check_key_reuse",
     "debug_nans",
+    "executable_cache_size",
 ]
 
 _TRUE_STRINGS = frozenset({"1", "true", "t", "yes", "y", "on"})
@@ -312,3 +313,25 @@ check_key_reuse = config.define_bool(
 debug_nans = config.define_bool(
     "debug_nans", False, env_var="PLAX_DEBUG_NANS",
     help="Check outputs for NaNs after each operation and raise on the first.")
+
+
+def _parse_cache_size(value: Any) -> int:
+    """A cache bound: a non-negative int (0 keeps nothing), from an int or a string."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a non-negative integer, got {value!r}")
+    try:
+        size = int(value.strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a non-negative integer, got {value!r}") from None
+    if size < 0 or (not isinstance(value, str) and size != value):
+        raise ValueError(f"expected a non-negative integer, got {value!r}")
+    return size
+
+
+executable_cache_size = config.define_option(
+    "executable_cache_size", 1024, _parse_cache_size,
+    env_var="PLAX_EXECUTABLE_CACHE_SIZE",
+    help="Most entries each in-memory cache of compiled programs keeps (every "
+         "jit-compiled function's, the eager per-primitive one, the compile cache); "
+         "the least recently used are dropped beyond it. plax.clear_caches() empties "
+         "them all.")

@@ -5,7 +5,9 @@ values reach the host only when read (``__array__``, printing, ``float()``,
 ``.item()``).  ``apply_primitive`` runs one primitive on device buffers: the first
 call for a (primitive, params, input avals) lowers that single equation to StableHLO,
 compiles it and keeps the executable with its output result handlers; later calls
-are a dict lookup and one ``execute_sharded``.
+are a cache lookup and one ``execute_sharded``.  The cache is a thread-safe LRU of
+``executable_cache_size`` entries (``plax.clear_caches()`` empties it), and two
+threads that miss on the same key compile it once.
 
 Primitives with no lowering rule still run eagerly: one that calls a jaxpr (see
 ``lower_structural.CALL_PRIMITIVES``) evaluates its jaxpr op by op, and any other
@@ -20,7 +22,8 @@ import numpy as np
 from plax_core import dtypes
 from plax_core.array import Array
 from plax_core.backend import Backend
-from plax_core.config import config
+from plax_core.caches import LRUCache
+from plax_core.config import config, executable_cache_size
 from plax_core.core import ShapedArray, Tracer
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, eval_jaxpr
 from plax_core.registry import MissingRuleError
@@ -35,6 +38,7 @@ _HOST_TYPES = (np.ndarray, np.generic, *_PY_SCALARS)
 _FOLDABLE = frozenset({"convert_element_type", "broadcast_in_dim", "reshape", "squeeze",
                        "expand_dims", "transpose"})
 _FOLD_MAX_SIZE = 4096
+_SMALL_CACHE_SIZE = 1024    # device copies of Python scalars and folded constants
 
 
 class DeletedArrayError(RuntimeError):
@@ -68,9 +72,9 @@ class XlaBackend(Backend):
     def __init__(self, context: client.DeviceContext):
         self.context = context
         self.platform = context.platform
-        self._cache: dict = {}
-        self._constants: dict = {}        # folded small constants (see _fold_constant)
-        self._scalars: dict = {}          # Python scalars put on the device
+        self._cache = LRUCache(executable_cache_size)
+        self._constants = LRUCache(_SMALL_CACHE_SIZE)   # folded small constants
+        self._scalars = LRUCache(_SMALL_CACHE_SIZE)     # Python scalars on the device
         self._debug_nans = bool(config.read("debug_nans"))
         config.on_change(self._config_changed)
 
@@ -101,10 +105,8 @@ class XlaBackend(Backend):
             key = (value.tobytes(), value.dtype, weak)
             hit = self._scalars.get(key)
             if hit is None or hit._value.is_deleted():
-                if len(self._scalars) > 1024:
-                    self._scalars.clear()
-                hit = self._scalars[key] = self.put_host(
-                    value, ShapedArray((), value.dtype, weak))
+                hit = self.put_host(value, ShapedArray((), value.dtype, weak))
+                self._scalars.put(key, hit)
             return hit
         return self.put_host(value, ShapedArray(value.shape, value.dtype, weak), device)
 
@@ -167,18 +169,21 @@ class XlaBackend(Backend):
                 bufs.append(buf)
                 host = False
             key += (aval.shape, aval.dtype, aval.weak_type)
+        key = tuple(key)
         try:
-            key = tuple(key)
             entry = self._cache.get(key)
         except TypeError:                    # unhashable params: no caching
-            key, entry = None, None
+            entry = None
+            cacheable = False
+        else:
+            # (jaxpr params are fresh on every call: the compile is cached by module
+            # text instead)
+            cacheable = entry is None and not _has_jaxpr(params)
         if entry is None:
             avals = [ShapedArray(*key[i:i + 3]) for i in range(len(key) - 3 * len(args),
                                                                 len(key), 3)]
-            entry = self._build(primitive, avals, params, host)
-            if key is not None and not _has_jaxpr(params):
-                self._cache[key] = entry    # (jaxpr params are fresh on every call: the
-                #                              compile is cached by module text instead)
+            build = lambda: self._build(primitive, avals, params, host)  # noqa: E731
+            entry = self._cache.get_or_create(key, build) if cacheable else build()
         if entry.fallback is not None:
             if entry.fallback == self._fold_constant:
                 return self._fold_constant(primitive, args, params, entry.out_avals[0])
@@ -235,9 +240,7 @@ class XlaBackend(Backend):
             value = np.asarray(primitive.impl(*values, **params), aval.dtype)
         out = self.put_host(value, aval)
         if key is not None:
-            if len(self._constants) > 1024:
-                self._constants.clear()
-            self._constants[key] = out
+            self._constants.put(key, out)
         return out
 
     def _host_fallback(self, primitive, args, params):

@@ -14,6 +14,10 @@ outermost ``jit`` compiles everything at once.  (JAX stages a ``pjit`` call
 primitive instead; plax can add one when plax-autodiff and plax-batching register
 rules for it by name, without changing this module's users.)  When the default
 backend is not an XLA one (``PLAX_PLATFORMS=numpy``), ``jit`` also just calls ``f``.
+
+Both caches of a jitted function are thread-safe LRUs of ``executable_cache_size``
+entries; threads that miss on the same key trace and compile it once, and
+``plax.clear_caches()`` empties every function's caches.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ import numpy as np
 from plax_core import core, dtypes, tree_util
 from plax_core.array import Array
 from plax_core.backend import get_backend
-from plax_core.config import config
+from plax_core.caches import LRUCache
+from plax_core.config import config, executable_cache_size
 from plax_core.core import ShapedArray, ShapeDtypeStruct
 from plax_core.jaxpr import ClosedJaxpr, flatten_fun, trace_to_jaxpr
 
@@ -92,10 +97,49 @@ def _names(name: str, value) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    names = tuple(value)
-    if not all(isinstance(n, str) for n in names):
+    try:
+        names = tuple(value)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
         raise TypeError(f"jit: {name} must be a str or a sequence of str, got {value!r}")
     return names
+
+
+def _check_argnums(fun_name: str, what: str, nums: tuple[int, ...], params) -> None:
+    """JAX's check at ``jit`` time: every index names a positional parameter
+    (negative ones counted from the end) unless ``fun`` takes ``*args``."""
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return
+    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    if any(not -n <= i < n for i in nums):
+        names = ", ".join(p.name for p in params
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        raise ValueError(f"Jitted function {fun_name} has {what}={nums}, but only accepts "
+                         f"{n} positional arguments ({names}). Valid indices are "
+                         f"{-n} to {n - 1}.")
+
+
+def _check_argnames(fun_name: str, what: str, names: tuple[str, ...], params) -> None:
+    """JAX's check at ``jit`` time: every name is a parameter that can be passed by
+    keyword, unless ``fun`` takes ``**kwargs``."""
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return
+    by_name = {p.name: p for p in params}
+    positional_only = sorted({n for n in names if n in by_name
+                              and by_name[n].kind is by_name[n].POSITIONAL_ONLY})
+    if positional_only:
+        raise ValueError(f"Jitted function {fun_name} has invalid argnames "
+                         f"{positional_only} in {what}. These are positional-only: "
+                         f"use {what.replace('names', 'nums')} instead.")
+    unknown = sorted({n for n in names if n not in by_name
+                      or by_name[n].kind is by_name[n].VAR_POSITIONAL})
+    if unknown:
+        takes = ", ".join(p.name for p in params if p.kind in (
+            p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)) or "none"
+        raise ValueError(f"Jitted function {fun_name} has invalid argnames {unknown} in "
+                         f"{what}. Function does not take these args (its keyword "
+                         f"arguments: {takes}).")
 
 
 class JitFunction:
@@ -105,7 +149,7 @@ class JitFunction:
                  donate_argnames, device=None, backend=None):
         functools.update_wrapper(self, fun)
         self._fun = fun
-        self._name = getattr(fun, "__name__", type(fun).__name__)
+        self._name = _fun_name(fun)
         try:
             self._signature = inspect.signature(fun)
         except (TypeError, ValueError):
@@ -113,18 +157,35 @@ class JitFunction:
         params = list(self._signature.parameters.values()) if self._signature else []
         positional = [p.name for p in params
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        static_nums = set(_ints("static_argnums", static_argnums))
-        static_names = set(_names("static_argnames", static_argnames))
-        donate_nums = set(_ints("donate_argnums", donate_argnums))
-        donate_names = set(_names("donate_argnames", donate_argnames))
+        argnums = {"static_argnums": _ints("static_argnums", static_argnums),
+                   "donate_argnums": _ints("donate_argnums", donate_argnums)}
+        argnames = {"static_argnames": _names("static_argnames", static_argnames),
+                    "donate_argnames": _names("donate_argnames", donate_argnames)}
+        if self._signature is not None:     # (JAX checks whenever it can inspect fun)
+            for what, nums in argnums.items():
+                _check_argnums(self._name, what, nums, params)
+            for what, names in argnames.items():
+                _check_argnames(self._name, what, names, params)
+        elif argnames["donate_argnames"]:
+            raise ValueError(f"Getting the signature of function {fun!r} failed, so jit "
+                             f"cannot tell which positions donate_argnames "
+                             f"{list(argnames['donate_argnames'])} name. Pass "
+                             f"donate_argnums instead of donate_argnames.")
+        static_nums, donate_nums = map(set, argnums.values())
+        static_names, donate_names = map(set, argnames.values())
         # Each set of positions also holds the positions of the named parameters, and
-        # each set of names the names of the numbered ones (as JAX infers them).
+        # each set of names the names of the non-negative numbered ones (as JAX infers
+        # them: a negative index is resolved per call, and only positionally).
         for nums, names in ((static_nums, static_names), (donate_nums, donate_names)):
             nums.update(i for i, n in enumerate(positional) if n in names)
-            names.update(positional[i] for i in list(nums) if -len(positional) <= i
-                         < len(positional))
-        if static_nums & donate_nums or static_names & donate_names:
-            raise ValueError("jit: an argument cannot be both static and donated")
+            names.update(positional[i] for i in list(nums) if 0 <= i < len(positional))
+        both = static_names & donate_names
+        if both:
+            raise ValueError(f"Jitted function {self._name}: static_argnames and "
+                             f"donate_argnames cannot intersect. Argument names "
+                             f"{sorted(both)} appear in both (after adding the names of "
+                             f"static_argnums and donate_argnums); a static argument "
+                             f"has no buffer to donate.")
         self._static_nums = frozenset(static_nums)
         self._static_names = frozenset(static_names)
         self._donate_nums = frozenset(donate_nums)
@@ -132,9 +193,11 @@ class JitFunction:
         self._simple = not (static_nums or static_names or donate_nums or donate_names)
         self._device = device
         self._backend_name = backend
-        self._cache: dict = {}
-        self._fast: dict = {}        # flat (shape, dtype, weak_type)s -> Executable
-        self._fast_context = None    # the config.trace_context() _fast was filled under
+        self._cache = LRUCache(executable_cache_size)
+        # flat (shape, dtype, weak_type)s -> (config.trace_context(), Executable), for
+        # calls with only Array positional arguments; an entry made under another
+        # configuration is ignored (and replaced by the slow path).
+        self._fast = LRUCache(executable_cache_size)
 
     def __repr__(self):
         return f"<jitted function {self._name}>"
@@ -169,11 +232,9 @@ class JitFunction:
                 aval = a._aval
                 key += (aval.shape, aval.dtype, aval.weak_type)
             else:
-                if config.trace_context() is not self._fast_context:
-                    self._fast.clear()
-                exe = self._fast.get(tuple(key))
-                if exe is not None:
-                    return exe.call([a._value for a in args])
+                hit = self._fast.get(tuple(key))
+                if hit is not None and hit[0] is config.trace_context():
+                    return hit[1].call([a._value for a in args])
         exe, flat = self._executable(backend, args, kwargs)
         bufs = [backend.buffer(x)[0] for x in flat]
         return exe.call(bufs)
@@ -231,16 +292,11 @@ class JitFunction:
     def _executable(self, backend, args, kwargs):
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
          donated) = self._key(args, kwargs)
-        exe = self._cache.get(key)
-        if exe is None:
-            exe = self._compile(backend, args, kwargs, in_tree, avals, static_pos, donated)
-            self._cache[key] = exe
+        exe = self._cache.get_or_create(key, lambda: self._compile(
+            backend, args, kwargs, in_tree, avals, static_pos, donated))
         if (self._simple and not kwargs and len(flat) == len(args)
                 and all(type(a) is Array and a._backend is backend for a in args)):
-            if key[3] is not self._fast_context:
-                self._fast.clear()
-                self._fast_context = key[3]
-            self._fast[key[1]] = exe
+            self._fast.put(key[1], (key[3], exe))
         return exe, flat
 
     # ------------------------------------------------------------------ tracing
@@ -251,7 +307,9 @@ class JitFunction:
             it = iter(dyn)
             full = [args[i] if i in static_pos else next(it) for i in range(len(args))]
             kw = {**kw, **{k: v for k, v in kwargs.items() if k in self._static_names}}
-            return self._fun(*full, **kw)
+            out = self._fun(*full, **kw)
+            self._check_output(out)
+            return out
 
         flat_fun, store = flatten_fun(with_static, in_tree)
         try:
@@ -260,6 +318,19 @@ class JitFunction:
             raise explain_concretization_error(e, self._fun, "jit", self._arg_names(
                 args, kwargs, static_pos, in_tree)) from None
         return ClosedJaxpr(jaxpr, consts), store["out_tree"]
+
+    def _check_output(self, out) -> None:
+        """JAX's TypeError for a non-array output, naming the user's function, where
+        it is defined, and the output's path (``['b']``, ``[1][2]``)."""
+        for path, leaf in tree_util.tree_flatten_with_path(out)[0]:
+            if not core.is_array_like(leaf):
+                where = f" at output component {tree_util.keystr(path)}" if path else ""
+                raise TypeError(
+                    f"function {_fun_location(self._fun)} traced for jit returned a value "
+                    f"of type {type(leaf).__name__}{where}, which is not a valid plax "
+                    f"type: a jit-compiled function must return arrays, Python scalars or "
+                    f"pytrees of them. Return other values from outside the jit-compiled "
+                    f"function.")
 
     def _arg_names(self, args, kwargs, static_pos, in_tree) -> list[str]:
         """A readable name for each flat argument (``x``, ``params['w']``...)."""
@@ -385,6 +456,22 @@ class Compiled:
                             f"({got}) with structure {in_tree}")
         backend = self._exe.backend
         return self._exe.call([backend.buffer(x)[0] for x in flat])
+
+
+def _fun_name(fun) -> str:
+    """The user's name for ``fun`` (through ``functools.partial``s)."""
+    while isinstance(fun, functools.partial):
+        fun = fun.func
+    return getattr(fun, "__name__", None) or type(fun).__name__
+
+
+def _fun_location(fun) -> str:
+    """``name at file:line`` for messages (the name alone where there is no code)."""
+    while isinstance(fun, functools.partial):
+        fun = fun.func
+    code = getattr(inspect.unwrap(fun), "__code__", None)
+    name = _fun_name(fun)
+    return f"{name} at {code.co_filename}:{code.co_firstlineno}" if code else name
 
 
 def _hashable(x) -> bool:

@@ -22,6 +22,7 @@ import ml_dtypes
 import numpy as np
 
 from plax_core import get_registry
+from plax_core.caches import register_cache_clearer
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, Literal
 
 RULE_HINT = ("add one with registry.rules('lowering')[primitive] = rule in a "
@@ -73,6 +74,9 @@ class Ty:
 @functools.lru_cache(maxsize=8192)
 def _ty(shape: tuple, dtype: np.dtype) -> Ty:
     return Ty(shape, dtype)
+
+
+register_cache_clearer(_ty.cache_clear)
 
 
 def ty(shape, dtype) -> Ty:
