@@ -289,6 +289,12 @@ class Config:
         with self._lock:
             self._listeners.remove(callback)
 
+    def config_with_absl(self) -> None:
+        """A no-op kept for JAX programs that call it: plax reads no absl flags."""
+
+    def parse_flags_with_absl(self) -> None:
+        """A no-op kept for JAX programs that call it: plax reads no absl flags."""
+
     def __repr__(self) -> str:
         body = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
         return f"Config({body})"

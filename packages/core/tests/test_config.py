@@ -335,3 +335,12 @@ def test_singleton_trace_context_covers_all_options():
     with config.override(enable_x64=not config.enable_x64):
         assert config.trace_context() != tc
     assert config.trace_context() == tc
+
+
+def test_absl_entry_points_are_no_ops():
+    # JAX programs still call these at startup (jax.config.config_with_absl()).
+    from plax_core.config import config
+    before = dict(config.values)
+    assert config.config_with_absl() is None
+    assert config.parse_flags_with_absl() is None
+    assert dict(config.values) == before
