@@ -50,7 +50,7 @@ LOCAL_DEPS = {
 # The third-party plugin that core's tests install to prove the extension story.
 COUNTPRIMS = "packages/core/tests/thirdparty/plax-countprims"
 
-TEST_TOOLS = ["pytest", "pytest-xdist"]
+TEST_TOOLS = ["pytest", "pytest-xdist", "flit"]  # flit: the wheel-install test builds
 RUFF = "ruff==0.17.6"
 
 
@@ -100,6 +100,17 @@ def tests(session):
         editable += ["-e", _path(name)]
     session.install(*TEST_TOOLS, *editable, COUNTPRIMS)
     _pytest(session, *[_tests(name) for name in PACKAGES])
+
+
+@nox.session
+def build(session):
+    """Build a wheel and an sdist of every package with flit into ``dist/``.
+
+    Then ``pip install --find-links dist plax-autodiff`` installs plax-autodiff and
+    plax-core only; ``pip install --find-links dist plax`` installs everything.
+    """
+    session.install("flit")
+    session.run("python", "tools/build_dists.py", str(ROOT / "dist"))
 
 
 @nox.session
