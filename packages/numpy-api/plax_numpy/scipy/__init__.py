@@ -1,5 +1,5 @@
-"""``plax.scipy``: the SciPy subset plax offers (``special`` for now)."""
+"""``plax.scipy``: the SciPy subset plax offers (``linalg``, ``special``, ``stats``)."""
 
-from . import linalg, special
+from . import linalg, special, stats
 
-__all__ = ["linalg", "special"]
+__all__ = ["linalg", "special", "stats"]

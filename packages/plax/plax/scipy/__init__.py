@@ -10,5 +10,6 @@ from plax_numpy.scipy import *  # noqa: F403
 
 __getattr__, __dir__ = _forward(__name__, globals(), _impl)
 
-# Bind the re-export submodule explicitly: the star import bound plax_numpy.scipy.linalg.
+# Bind the re-export submodules explicitly: the star import bound plax_numpy's.
 linalg = __import__("importlib").import_module("plax.scipy.linalg")
+stats = __import__("importlib").import_module("plax.scipy.stats")
