@@ -25,8 +25,21 @@ matmul = ops.matmul
 def vdot(a, b, *, precision=None, preferred_element_type=None):
     """Dot product of the flattened arrays, conjugating the first."""
     a, b = ops.operand(a, "vdot"), ops.operand(b, "vdot", 1)
-    a = ops.conj(a)
-    return ops.dot(ops.ravel(a), ops.ravel(b))
+    a, b = ops.promote_dtypes(ops.ravel(ops.conj(a)), ops.ravel(b))
+    if get_aval(a).shape != get_aval(b).shape:
+        raise TypeError(f"vdot: the operands have {get_aval(a).shape[0]} and "
+                        f"{get_aval(b).shape[0]} elements; they must have the same size")
+    return _contract(a, b, (((0,), (0,)), ((), ())), precision, preferred_element_type)
+
+
+def _contract(a, b, dims, precision, preferred_element_type):
+    """``lax.dot_general`` with JAX's NumPy-level dtype rule: the product accumulates in
+    ``preferred_element_type`` when given, and the result has that dtype."""
+    if preferred_element_type is None:
+        return lax.dot_general(a, b, dims, precision=precision)
+    out = lax.dot_general(a, b, dims, precision=precision,
+                          preferred_element_type=preferred_element_type)
+    return ops.astype(out, preferred_element_type)
 
 
 def vecdot(x1, x2, /, *, axis=-1):
@@ -34,17 +47,19 @@ def vecdot(x1, x2, /, *, axis=-1):
     return ops.sum(ops.multiply(ops.conj(x1), x2), axis=axis)
 
 
-def inner(a, b):
+def inner(a, b, *, precision=None, preferred_element_type=None):
     """Sum product over the last axes."""
     a, b = ops.operand(a, "inner"), ops.operand(b, "inner", 1)
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if not sa or not sb:
-        return ops.multiply(a, b)
+        out = ops.multiply(a, b)
+        return out if preferred_element_type is None else ops.astype(out, preferred_element_type)
     if sa[-1] != sb[-1]:
         raise ValueError(f"inner: shapes {sa} and {sb} do not match in their last "
                          f"dimension ({sa[-1]} != {sb[-1]})")
     a, b = ops.promote_dtypes(a, b)
-    return lax.dot_general(a, b, (((len(sa) - 1,), (len(sb) - 1,)), ((), ())))
+    return _contract(a, b, (((len(sa) - 1,), (len(sb) - 1,)), ((), ())), precision,
+                     preferred_element_type)
 
 
 def outer(a, b, out=None):
@@ -92,8 +107,7 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
                              f"{sb}; axis {x} of a has size {sa[x]} but axis {y} of b has "
                              f"size {sb[y]}")
     a, b = ops.promote_dtypes(a, b)
-    return lax.dot_general(a, b, ((ca, cb), ((), ())),
-                           preferred_element_type=preferred_element_type)
+    return _contract(a, b, ((ca, cb), ((), ())), precision, preferred_element_type)
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
