@@ -254,7 +254,6 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
     "plax.scipy.special": _group(
         """bessel_jn comb dawsn erfcx exp1 expi expn fresnel hyp1f1 hyp2f1 owens_t sici
            spence sph_harm_y wofz""", _PENDING_SCIPY),
-    "plax.scipy.stats": dict.fromkeys(JAX_NAMES["plax.scipy.stats"], _PENDING_SCIPY),
 }
 
 
