@@ -18,6 +18,8 @@ full ``q``) is written with lax operations and inlined by tracing them to a jaxp
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from plax_core import lax
@@ -29,20 +31,26 @@ from plax_core.prims.linalg import lu_pivots_to_permutation, real_dtype
 from .mlir import dense_constant, ty
 
 _registered = False
+_register_lock = threading.Lock()
 
 
 def ensure_lapack_registered():
-    """Register jaxlib's LAPACK FFI kernels with XLA's CPU custom-call registry (once)."""
+    """Register jaxlib's LAPACK FFI kernels with XLA's CPU custom-call registry (once,
+    even when many threads lower linear algebra at the same time)."""
     global _registered
     if _registered:
         return
-    from jaxlib import xla_client as xc
-    from jaxlib.cpu import _lapack
-    _lapack.initialize()
-    for name, capsule in _lapack.registrations().items():
-        if name.endswith("_ffi"):
-            xc.register_custom_call_target(name, capsule, platform="cpu", api_version=1)
-    _registered = True
+    with _register_lock:
+        if _registered:
+            return
+        from jaxlib import xla_client as xc
+        from jaxlib.cpu import _lapack
+        _lapack.initialize()
+        for name, capsule in _lapack.registrations().items():
+            if name.endswith("_ffi"):
+                xc.register_custom_call_target(name, capsule, platform="cpu",
+                                               api_version=1)
+        _registered = True
 
 
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d",
