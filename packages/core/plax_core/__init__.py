@@ -42,6 +42,7 @@ from .jaxpr import (
     Literal,
     Var,
     eval_jaxpr,
+    eval_shape,
     make_jaxpr,
     trace_to_jaxpr,
 )
@@ -84,8 +85,8 @@ __all__ = [
     "EscapedTracerError", "Jaxpr", "JaxprEqn", "Literal", "MainTrace", "MissingRuleError",
     "Primitive", "Registry", "RuleTable", "ShapeDtypeStruct", "ShapedArray", "Trace",
     "Tracer", "Var", "block_until_ready", "config", "default_backend", "device_put",
-    "devices", "dtypes", "errors", "eval_jaxpr", "get_aval", "get_backend", "get_registry",
-    "hookimpl",
+    "devices", "dtypes", "errors", "eval_jaxpr", "eval_shape", "get_aval", "get_backend",
+    "get_registry", "hookimpl",
     "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
 ]
 register_cache_clearer(dtypes._lub.cache_clear)

@@ -2,14 +2,15 @@
 
 This meta-package gives the single ``plax`` namespace over the plax packages:
 ``from plax import grad, jit, vmap, random``, ``import plax.numpy as jnp``,
-``plax.lax``, ``plax.scipy``, ``plax.nn``, ``plax.tree_util``, ``plax.stax``,
+``plax.lax``, ``plax.scipy``, ``plax.nn``, ``plax.tree``, ``plax.tree_util``,
+``plax.errors``, ``plax.stax``,
 ``plax.optimizers``, ``plax.config``. It holds no code of its own: every name is the
 very object of the package that implements it (plax-core, plax-autodiff,
 plax-batching, plax-xla, plax-numpy, plax-random, plax-stax, plax-optimizers).
 """
 
 # The submodules reachable as attributes right after ``import plax``, as in JAX.
-from plax import dtypes, lax, nn, numpy, random, scipy, tree_util
+from plax import dtypes, errors, lax, nn, numpy, random, scipy, tree, tree_util
 from plax_autodiff import (
     checkpoint,
     custom_jvp,
@@ -28,11 +29,14 @@ from plax_batching import vmap
 from plax_core import (
     Array,
     ShapedArray,
+    ShapeDtypeStruct,
     block_until_ready,
+    clear_caches,
     default_backend,
     device_put,
     devices,
     eval_jaxpr,
+    eval_shape,
     make_jaxpr,
 )
 from plax_core.config import config
@@ -59,19 +63,24 @@ __all__ = [
     # jaxprs, arrays and devices
     "make_jaxpr",
     "eval_jaxpr",
+    "eval_shape",
+    "clear_caches",
     "device_put",
     "devices",
     "default_backend",
     "block_until_ready",
     "ShapedArray",
+    "ShapeDtypeStruct",
     "Array",
     "config",
     # submodules
     "dtypes",
+    "errors",
     "lax",
     "nn",
     "numpy",
     "random",
     "scipy",
+    "tree",
     "tree_util",
 ]

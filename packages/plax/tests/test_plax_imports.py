@@ -20,8 +20,9 @@ TOP_LEVEL = {
                     "hessian", "custom_jvp", "custom_vjp", "checkpoint", "remat"],
     plax_batching: ["vmap"],
     plax_xla: ["jit"],
-    plax_core: ["make_jaxpr", "eval_jaxpr", "device_put", "devices", "default_backend",
-                "block_until_ready", "ShapedArray", "Array"],
+    plax_core: ["make_jaxpr", "eval_jaxpr", "eval_shape", "device_put", "devices",
+                "default_backend", "block_until_ready", "ShapedArray", "ShapeDtypeStruct",
+                "Array", "clear_caches"],
 }
 
 MODULES = {
@@ -33,6 +34,9 @@ MODULES = {
     "plax.scipy.special": "plax_numpy.scipy.special",
     "plax.nn": "plax_numpy.nn",
     "plax.tree_util": "plax_core.tree_util",
+    "plax.tree": "plax_core.tree",
+    "plax.errors": "plax_core.errors",
+    "plax.nn.initializers": "plax_stax.initializers",
     "plax.dtypes": "plax_core.dtypes",
     "plax.stax": "plax_stax",
     "plax.optimizers": "plax_optimizers",
