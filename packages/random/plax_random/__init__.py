@@ -13,6 +13,7 @@ Everything is built from core's ``lax`` functions, so every sampler can be trace
 (e.g. ``truncated_normal`` in its bounds).
 """
 
+from .binomial import binomial, multinomial
 from .distributions import (
     bernoulli,
     categorical,
@@ -58,9 +59,11 @@ from .prng import (
     PRNGKey,
     PRNGKeyArray,
     bits,
+    clone,
     fold_in,
     key,
     key_data,
+    key_dtype,
     key_impl,
     reset_key_reuse_records,
     split,
@@ -71,12 +74,12 @@ from .prng import (
 
 __version__ = "0.1.0"
 __all__ = [
-    "KeyReuseError", "PRNGKey", "PRNGKeyArray", "ball", "bernoulli", "beta", "bits",
-    "categorical", "cauchy", "chisquare", "choice", "dirichlet", "double_sided_maxwell",
-    "exponential", "f", "fold_in", "gamma", "generalized_normal", "geometric", "gumbel",
-    "key", "key_data", "key_impl", "laplace", "loggamma", "logistic", "lognormal",
-    "maxwell", "multivariate_normal", "normal", "orthogonal", "pareto", "permutation",
-    "poisson", "rademacher", "randint", "rayleigh", "reset_key_reuse_records", "shuffle",
-    "split", "t", "threefry2x32", "threefry_2x32", "triangular", "truncated_normal",
-    "uniform", "wald", "weibull_min", "wrap_key_data",
+    "KeyReuseError", "PRNGKey", "PRNGKeyArray", "ball", "bernoulli", "beta", "binomial", "bits",
+    "categorical", "cauchy", "chisquare", "choice", "clone", "dirichlet",
+    "double_sided_maxwell", "exponential", "f", "fold_in", "gamma", "generalized_normal",
+    "geometric", "gumbel", "key", "key_data", "key_dtype", "key_impl", "laplace", "loggamma",
+    "logistic", "lognormal", "maxwell", "multinomial", "multivariate_normal", "normal",
+    "orthogonal", "pareto", "permutation", "poisson", "rademacher", "randint", "rayleigh",
+    "reset_key_reuse_records", "shuffle", "split", "t", "threefry2x32", "threefry_2x32",
+    "triangular", "truncated_normal", "uniform", "wald", "weibull_min", "wrap_key_data",
 ]

@@ -63,3 +63,13 @@ def canonical_float(dt, name: str, kinds: str = "f", what: str = "a float"):
     if kind not in kinds:
         raise ValueError(f"dtype argument to `{name}` must be {what} dtype, got {dt.name}")
     return dt
+
+
+def check_arraylike(name: str, *args) -> None:
+    """JAX's check for samplers: arrays and scalars only (lists are refused)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (list, tuple)):
+            raise TypeError(f"plax.random.{name} requires array or scalar arguments, got "
+                            f"{type(a).__name__} at position {i}; wrap it in "
+                            f"plax.numpy.asarray")
+    ops.check_arraylike(name, *args)

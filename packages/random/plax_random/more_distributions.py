@@ -22,12 +22,13 @@ Rejection loops are core's ``lax.while_loop``, so these samplers run eagerly and
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 
 import numpy as np
 
-from plax_core import dtypes, lax, ops
+from plax_core import dtypes, lax, ops, transformations
 from plax_core.ad_util import stop_gradient
 
 from . import _lax_util as u
@@ -41,6 +42,7 @@ from .distributions import (
     check_shape,
     split2,
 )
+from .gamma_grad import random_gamma_grad
 from .prng import canonical_shape, check_key
 
 __all__ = [
@@ -142,12 +144,59 @@ def _gamma(kd, a, shape, dt, log_space=False):
     a = _as(a, dt)
     if u.shape(a) != tuple(shape):
         a = ops.broadcast_to(a, shape)
-    size = math.prod(shape)
-    if size == 0:
+    if math.prod(shape) == 0:
         return lax.full(shape, 0, dt)
+    return _random_gamma(log_space)(kd, a)
+
+
+def _gamma_sample(kd, a, log_space):
+    """One gamma (or log-gamma) draw per element of ``a``, one split key each."""
+    size = math.prod(u.shape(a))
     keys = prng.split_data(kd, (size,))
     out = _gamma_elementwise(keys, ops.reshape(a, (size,)), log_space)
-    return ops.reshape(out, shape)
+    return ops.reshape(out, u.shape(a))
+
+
+def _gamma_jvp(log_space, primals, tangents):
+    """JAX's rule: the tangent of ``a`` times ``d sample / d a`` (``gamma_grad``)."""
+    kd, a = primals
+    a_dot = tangents[1]
+    sample = _gamma_sample(kd, a, log_space)
+    if log_space:       # d log x = dx / x; x = exp(log x) underflows to 0: use tiny
+        x = lax.exp(sample)
+        x = lax.select(lax.eq(x, u.full_like(x, 0)),
+                       u.full_like(x, float(dtypes.finfo(u.dtype(x)).tiny)), x)
+        grad = ops.true_divide(random_gamma_grad(a, x), x)
+    else:
+        grad = random_gamma_grad(a, sample)
+    return sample, ops.multiply(a_dot, grad)
+
+
+_RANDOM_GAMMA: dict = {}
+
+
+def _random_gamma(log_space: bool):
+    """The gamma sampler with its reparameterisation JVP, ``(kd, a) -> samples``.
+
+    The sample is the end of a rejection loop, so differentiating the loop gives a
+    wrong answer; the rule comes from ``custom_jvp``, which plax-autodiff offers
+    through the registry (plax-random depends on core alone).  Without plax-autodiff
+    nothing can differentiate, and the plain sampler is used.
+    """
+    fn = _RANDOM_GAMMA.get(log_space)
+    if fn is None:
+        def sample(kd, a):
+            return _gamma_sample(kd, a, log_space)
+
+        try:
+            custom_jvp = transformations.custom_jvp
+        except AttributeError:
+            fn = sample
+        else:
+            fn = custom_jvp(sample)
+            fn.defjvp(functools.partial(_gamma_jvp, log_space))
+        _RANDOM_GAMMA[log_space] = fn
+    return fn
 
 
 def gamma(key, a, shape=None, dtype=None):

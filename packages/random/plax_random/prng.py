@@ -45,9 +45,9 @@ from plax_core import dtypes, errors, lax, ops, tree_util
 from plax_core.core import Tracer, get_aval, is_array_like
 
 __all__ = [
-    "KeyReuseError", "PRNGKey", "PRNGKeyArray", "fold_in", "iota_2x32_shape", "key",
-    "key_data", "key_impl", "random_bits", "split", "threefry2x32", "threefry_2x32",
-    "wrap_key_data",
+    "KeyReuseError", "PRNGKey", "PRNGKeyArray", "clone", "fold_in", "iota_2x32_shape", "key",
+    "key_data", "key_dtype", "key_impl", "random_bits", "split", "threefry2x32",
+    "threefry_2x32", "wrap_key_data",
 ]
 
 _U32 = np.dtype(np.uint32)
@@ -526,6 +526,22 @@ def wrap_key_data(key_bits_array, *, impl=None, dtype=None):
         raise TypeError("wrap_key_data expects uint32 key data, got a typed key array")
     data, _ = check_key("wrap_key_data", key_bits_array, allow_batched=True, consume=False)
     return PRNGKeyArray(data)
+
+
+def key_dtype(impl_spec=None):
+    """The dtype of typed keys of ``impl_spec`` (``key<fry>``; only threefry2x32)."""
+    _check_impl(impl_spec)
+    return KEY_DTYPE
+
+
+def clone(key):
+    """A copy of ``key`` that may be consumed again (JAX's ``clone``).
+
+    Outside key-reuse checking it is the identity in value; under
+    ``check_key_reuse`` the copy is a new object, so consuming it is not a reuse.
+    """
+    data, typed = check_key("clone", key, allow_batched=True, consume=False)
+    return PRNGKeyArray(data) if typed else lax.copy_p.bind(data)
 
 
 def key_impl(keys):
