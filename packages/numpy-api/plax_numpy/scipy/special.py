@@ -83,9 +83,20 @@ def ndtr(x):
 
 
 def log_ndtr(x):
-    """log of the standard normal CDF (accurate in the left tail through erfc)."""
+    """log of the standard normal CDF: log(ndtr(x)) until ndtr nears underflow, then the
+    asymptotic series log(phi(x) / -x (1 - 1/x^2 + 3/x^4 - 15/x^6 + 105/x^8))."""
     (x,) = ops.promote_args_inexact("log_ndtr", x)
-    return lax.log(ndtr(x))
+    cut = -20.0 if np.dtype(get_aval(x).dtype).itemsize >= 8 else -10.0
+    tail = lax.lt(x, _c(x, cut))
+    xt = lax.select(tail, x, lax.full_like(x, cut))
+    r = lax.div(_c(xt, 1), lax.mul(xt, xt))
+    series = lax.add(_c(r, 1), lax.mul(r, lax.add(_c(r, -1), lax.mul(r, lax.add(
+        _c(r, 3), lax.mul(r, lax.add(_c(r, -15), lax.mul(r, _c(r, 105)))))))))
+    asym = lax.sub(lax.sub(lax.mul(_c(xt, -0.5), lax.mul(xt, xt)),
+                           lax.log(lax.mul(lax.neg(xt), _c(xt, np.sqrt(2 * np.pi))))),
+                   lax.neg(lax.log(series)))
+    safe = lax.select(tail, lax.full_like(x, 0), x)
+    return lax.select(tail, asym, lax.log(ndtr(safe)))
 
 
 def ndtri(p):

@@ -81,7 +81,7 @@ def rankdata(a, method="average", *, axis=None, nan_policy="propagate"):
     by_method = {"min": start + 1, "max": end + 1, "ordinal": jnp.arange(s.shape[-1]) + 1,
                  "dense": jnp.cumsum(first, axis=-1),
                  "average": (start + end + 2) / 2.0}
-    ranked_sorted = by_method[method].astype(jnp.result_type(float))
+    ranked_sorted = jnp.broadcast_to(by_method[method], s.shape).astype(jnp.result_type(float))
     inverse = jnp.argsort(order, axis=-1)
     ranks = jnp.take_along_axis(ranked_sorted, inverse, axis=-1)
     if jnp.issubdtype(a.dtype, jnp.inexact):
