@@ -7,8 +7,11 @@
   is a gather of the output cotangent (in ``fill`` mode with 0, so dropped updates
   get no gradient).
 - ``scatter-mul`` is linear in its operand (transpose: ``scatter-mul`` of the
-  cotangent by the same updates); the updates' tangent needs ``unique_indices``, as
-  in JAX.
+  cotangent by the same updates).  Its updates' tangent is the operand times a
+  ``scatter-add`` of each update's tangent times the product of the OTHER updates that
+  land where it does; that product is computed without dividing by zero (the product
+  of the nonzero updates and a count of zeros per location), so repeated indices work,
+  where JAX 0.10.2 raises NotImplementedError unless ``unique_indices=True``.
 - ``scatter`` (replace) follows JAX: each update element gets an id, the ids are
   scattered to find which update won each location, and the result is rewritten as a
   ``scatter-add`` of the masked operand and masked updates, for primal and tangent
@@ -105,6 +108,28 @@ def _scatter_add_transpose(ct, operand, indices, updates, *, dimension_numbers, 
 
 # ------------------------------------------------------------------ scatter-mul
 
+def _product_of_others(operand, indices, updates, dimension_numbers, **params):
+    """For each update element, the product of the other updates landing on its location
+    (1 for an update alone there); no division by a zero update."""
+    dn = dimension_numbers
+    up_shape = get_aval(updates).shape
+    zero, one = lax.full_like(updates, 0), lax.full_like(updates, 1)
+    is_zero = lax.eq(updates, zero)
+    nonzero = lax.select(is_zero, one, updates)
+    ones_op = lax.full_like(operand, 1)
+    prod = lax.scatter_mul_p.bind(ones_op, indices, nonzero, dimension_numbers=dn, **params)
+    zeros = lax.scatter_add_p.bind(lax.full_like(operand, 0), indices,
+                                   lax.select(is_zero, one, zero), dimension_numbers=dn,
+                                   **params)
+    prod_at = _read_windows(prod, indices, dn, up_shape, **params)
+    zeros_at = _read_windows(zeros, indices, dn, up_shape, **params)
+    # a nonzero update: the others' product is prod / u when no zero lands there;
+    # a zero update: the others' product is prod when it is the only zero there
+    others = lax.select(is_zero, lax.select(lax.eq(zeros_at, one), prod_at, zero),
+                        lax.select(lax.eq(zeros_at, zero), lax.div(prod_at, nonzero), zero))
+    return others
+
+
 def _scatter_mul_jvp(primals, tangents, **params):
     operand, indices, updates = primals
     ans = lax.scatter_mul_p.bind(operand, indices, updates, **params)
@@ -113,11 +138,10 @@ def _scatter_mul_jvp(primals, tangents, **params):
     if type(g_op) is not Zero:
         out = lax.scatter_mul_p.bind(g_op, indices, updates, **params)
     if type(g_up) is not Zero:
-        if not params["unique_indices"]:
-            raise NotImplementedError(
-                "scatter_mul gradients with respect to the updates are only implemented "
-                "with unique_indices=True (as in JAX)")
-        spread = lax.scatter_add_p.bind(lax.full_like(operand, 0), indices, g_up, **params)
+        scaled = g_up if params["unique_indices"] else \
+            lax.mul(g_up, _product_of_others(operand, indices, updates, **params))
+        spread = lax.scatter_add_p.bind(lax.full_like(operand, 0), indices, scaled,
+                                        **params)
         term = lax.mul(operand, spread)
         out = term if type(out) is Zero else lax.add(out, term)
     return ans, out

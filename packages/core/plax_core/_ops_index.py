@@ -1,24 +1,33 @@
 """NumPy indexing on plax arrays: advanced indices as one gather, ``x.at[idx]`` updates
 as one scatter (part of ``plax_core.ops``).
 
-Basic indices (ints, slices, None, Ellipsis, traced scalar ints) go through slices
-(``_ops_shape.getitem``).  An index with an integer array, a list or a boolean mask
-becomes one ``gather`` whose index vectors enumerate the advanced indices (broadcast
-together), every non-full slice (as an ``arange``) and every int, with full slices
-left as window dimensions; the result is then transposed into NumPy's layout (the
-advanced dimensions where the first advanced index stands when they are adjacent,
+Every index is first checked as JAX checks it (``canonical_index``): a top-level list,
+a string, a float or a float array is a TypeError, an object that is no index at all an
+IndexError, a traced slice bound an IndexError; inner lists become arrays.  Basic
+indices (ints, slices, None, Ellipsis, traced scalar ints) then go through slices
+(``_ops_shape.getitem``).  An index with an integer array, a boolean mask or a scalar
+bool becomes one ``gather`` whose index vectors enumerate the advanced indices
+(broadcast together), every non-full slice (as an ``arange``) and every int, with full
+slices left as window dimensions; the result is then transposed into NumPy's layout
+(the advanced dimensions where the first advanced index stands when they are adjacent,
 else in front) and ``None`` axes are inserted.  ``x.at[idx].<op>(y)`` builds the same
 index vectors and scatters ``y`` (broadcast to ``x[idx]``'s shape) into ``x``.
 
-Negative indices count from the end.  Out of bounds, reads clamp (``promise_in_bounds``,
-as XLA does natively and as JAX's indexing does) and updates are dropped, unless
-``mode`` says otherwise.  Boolean masks need concrete values: under ``jit`` they
-raise ``NonConcreteBooleanIndexError``, as in JAX.
+Out-of-bounds indices never raise, as in JAX: negative indices count from the end once,
+then reads clamp (``x[10]`` of 5 elements is ``x[4]``, ``x[-10]`` is ``x[0]``) and
+updates are dropped, unless ``mode`` says otherwise (``'clip'`` clamps updates too;
+``'fill'``/``'drop'`` fill reads with ``fill_value`` and drop updates;
+``'promise_in_bounds'`` does what XLA does natively: reads clamp, updates drop).  Only a
+static int on an empty axis is an IndexError (there is nothing to clamp to) and a
+Python int beyond the index dtype an OverflowError, as in JAX.  Boolean masks need
+concrete values: under ``jit`` they raise ``NonConcreteBooleanIndexError``, as in JAX.
 """
 
 from __future__ import annotations
 
 import builtins
+import operator
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,29 +52,113 @@ def _ops():
     return ops
 
 
-def _is_advanced(i) -> bool:
-    if i is None or i is Ellipsis or isinstance(i, slice):
-        return False
-    if isinstance(i, (bool, np.bool_, list)):
-        return True
-    if isinstance(i, tuple):
-        return True
+# ------------------------------------------------------------------ index checks
+
+_VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+          "integer or boolean arrays are valid indices")
+
+
+def _type_name(i) -> str:
+    return np.asarray(i).dtype.name if isinstance(i, (float, complex, np.generic)) \
+        else type(i).__name__
+
+
+def _int_item(i, where):
+    """A static int, which must fit the index dtype (int32, or int64 under x64)."""
+    i = int(i)
+    info = np.iinfo(dtypes.canonicalize_dtype(np.int64))
+    if not info.min <= i <= info.max:
+        raise OverflowError(f"{where}: Python int {i} too large to convert to "
+                            f"{info.dtype.name}; an index must fit the index dtype")
+    return i
+
+
+def _slice_bound(b, where, s):
+    if b is None:
+        return None
+    if isinstance(b, Tracer):
+        raise IndexError(f"{where}: slice entries must be static integers, got {s} (a "
+                         f"traced bound); use lax.dynamic_slice(x, (start,), (size,)) for "
+                         f"a slice that starts at a traced index")
+    if isinstance(getattr(b, "aval", None), core.ShapedArray) and b.aval.shape == () \
+            and b.aval.dtype.kind in "iu":
+        return int(b)
+    try:
+        return operator.index(b)
+    except TypeError:
+        raise TypeError(f"{where}: slice entries must be integers or None, got {s} "
+                        f"(a {type(b).__name__} bound)") from None
+
+
+def _array_item(i, where):
+    """An array index: its dtype must be an integer or bool (JAX's TypeError)."""
+    aval = get_aval(i)
+    if aval.dtype.kind not in "biu":
+        raise TypeError(f"{where}: Indexer must have integer or boolean type, got "
+                        f"indexer with type {aval.dtype.name} (shape {aval.shape}); "
+                        f"cast it with .astype(int) if the values are whole numbers")
+    return i
+
+
+def _item(i, where):
+    if i is None or i is Ellipsis:
+        return i
+    if isinstance(i, slice):
+        return slice(*(_slice_bound(b, where, i) for b in (i.start, i.stop, i.step)))
+    if isinstance(i, (bool, np.bool_)):
+        return bool(i)
     if isinstance(i, (int, np.integer)):
-        return False
-    if isinstance(i, Tracer) or isinstance(getattr(i, "aval", None), core.ShapedArray) \
-            or isinstance(i, np.ndarray):
+        return _int_item(i, where)
+    if isinstance(i, (str, bytes)):
+        raise TypeError(f"{where}: plax does not support string indexing; got {i!r}")
+    if isinstance(i, (float, complex, np.floating, np.complexfloating)):
+        raise TypeError(f"{where}: Indexer must have integer or boolean type, got indexer "
+                        f"with type {_type_name(i)} ({i!r}); use an int")
+    if isinstance(i, (list, tuple)):       # a sequence inside a tuple index is an array
+        if not i:
+            return np.zeros((0,), np.int32)
+        try:
+            i = _ops().array(i)
+        except (TypeError, ValueError) as e:
+            raise IndexError(f"{where}: {_VALID}; got the sequence {i!r} ({e})") from None
+        return _array_item(i, where)
+    if isinstance(i, (Tracer, np.ndarray)) or isinstance(getattr(i, "aval", None),
+                                                         core.ShapedArray):
         aval = get_aval(i)
-        return not (aval.shape == () and aval.dtype.kind in "iu")
-    return False
+        if aval.shape == () and aval.dtype == np.bool_:   # a 0-d mask is a scalar bool
+            if isinstance(i, Tracer):
+                raise NonConcreteBooleanIndexError(aval)
+            return bool(i)
+        return _array_item(i, where)
+    raise IndexError(f"{where}: {_VALID}; got {i!r} of type {type(i).__name__}")
+
+
+def canonical_index(idx, where: str = "getitem") -> tuple:
+    """``idx`` as a tuple of checked items, raising JAX's exception class for a bad one."""
+    if isinstance(idx, list) or (isinstance(idx, Sequence)
+                                 and not isinstance(idx, (tuple, str, bytes))):
+        raise TypeError(f"{where}: using a non-tuple sequence for multidimensional "
+                        f"indexing is not allowed (as in JAX); use arr[array(seq)] for an "
+                        f"array index or arr[tuple(seq)] for one index per axis, not "
+                        f"arr[seq] (got {idx!r})")
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return tuple(_item(i, where) for i in items)
+
+
+def _is_advanced(i) -> bool:
+    if i is None or i is Ellipsis or isinstance(i, (slice, int)):
+        return isinstance(i, bool)
+    aval = get_aval(i)
+    return not (aval.shape == () and aval.dtype.kind in "iu")
 
 
 def getitem(x, idx):
     """``x[idx]`` with NumPy's semantics (basic and advanced indexing)."""
     from ._ops_shape import getitem as basic_getitem
-    items = idx if isinstance(idx, tuple) else (idx,)
+    items = canonical_index(idx)
     if not builtins.any(_is_advanced(i) for i in items):
-        return basic_getitem(x, idx)
-    return gather_index(x, idx)
+        return basic_getitem(x, items)
+    return gather_index(x, items)
 
 
 # ------------------------------------------------------------------ index analysis
@@ -77,66 +170,91 @@ def _concrete_bool(i):
     return [np.asarray(a) for a in np.nonzero(np.asarray(i))]
 
 
-def _expand(shape, idx):
-    """Items with Ellipsis expanded and masks turned into int arrays; one x dim each
-    (except None)."""
-    raw = list(idx) if isinstance(idx, tuple) else [idx]
-    items = []
-    for i in raw:
-        if isinstance(i, (bool, np.bool_)):
-            if not i:
-                raise IndexError("plax does not support indexing with the scalar False")
-            items.append(None)
-            continue
-        if isinstance(i, list):
-            i = _ops().array(i) if i else np.zeros((0,), np.int32)
-        if i is not None and i is not Ellipsis and not isinstance(i, (slice, int,
-                                                                      np.integer)):
-            aval = get_aval(i) if not isinstance(i, tuple) else None
-            if aval is None:
-                raise IndexError(f"invalid index {i!r}")
-            if aval.dtype == np.bool_:
-                items.append(("mask", _concrete_bool(i)))
-                continue
-            if not dtypes.is_int(aval.dtype):
-                raise IndexError(f"Indexer must have integer or boolean type, got indexer "
-                                 f"with type {aval.dtype.name}")
-        elif i is not None and i is not Ellipsis and not isinstance(i, slice):
-            i = int(i)
-        items.append(i)
-    flat = []
-    for it in items:
-        if isinstance(it, tuple) and it and it[0] == "mask":
-            flat.append(("mask", it[1]))
+def _is_mask(i) -> bool:
+    return not (i is None or i is Ellipsis or isinstance(i, (slice, int))) \
+        and get_aval(i).dtype == np.bool_
+
+
+def _n_dims(i) -> int:
+    """How many dims of x an item consumes."""
+    if i is None or i is Ellipsis or isinstance(i, bool):
+        return 0
+    return get_aval(i).ndim if _is_mask(i) else 1
+
+
+def _bool_scalars_as_axes(x, items):
+    """A scalar bool indexes a new size-1 axis with ``[0]`` (True) or ``[]`` (False), as
+    NumPy reads it; gives ``x`` with those axes inserted and the items rewritten."""
+    if not builtins.any(isinstance(i, bool) for i in items) \
+            or builtins.sum(i is Ellipsis for i in items) > 1:
+        return x, items
+    ndim = get_aval(x).ndim
+    fill = (slice(None),) * builtins.max(ndim - builtins.sum(map(_n_dims, items)), 0)
+    if Ellipsis in items:
+        k = items.index(Ellipsis)
+        items = items[:k] + fill + items[k + 1:]
+    out, axes, d = [], [], 0
+    for i in items:
+        if isinstance(i, bool):
+            axes.append(d)
+            i = np.zeros((int(i),), np.int32)
+            d += 1
         else:
-            flat.append(it)
-    n_ell = builtins.sum(1 for it in flat if it is Ellipsis)
+            d += _n_dims(i)
+        out.append(i)
+    return lax.expand_dims(x, tuple(axes)), tuple(out)
+
+
+def _expand(shape, items):
+    """Checked items (no scalar bools) with Ellipsis expanded and masks turned into int
+    arrays; one x dim each (except None)."""
+    n_ell = builtins.sum(1 for it in items if it is Ellipsis)
     if n_ell > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    used = builtins.sum(len(it[1]) if isinstance(it, tuple) else
-                        (0 if it is None or it is Ellipsis else 1) for it in flat)
+    used = builtins.sum(map(_n_dims, items))
     if used > len(shape):
         raise IndexError(f"too many indices for array: array is {len(shape)}-dimensional, "
                          f"but {used} were indexed")
     fill = [slice(None)] * (len(shape) - used)
     if n_ell:
-        k = flat.index(Ellipsis)
-        flat = flat[:k] + fill + flat[k + 1:]
+        k = items.index(Ellipsis)
+        items = list(items[:k]) + fill + list(items[k + 1:])
     else:
-        flat = flat + fill
+        items = list(items) + fill
+    flat, dim = [], 0
+    for it in items:
+        n = _n_dims(it)
+        if _is_mask(it):
+            got, want = get_aval(it).shape, tuple(shape[dim:dim + n])
+            if got != want:
+                raise IndexError(f"boolean index of shape {got} does not match the dims "
+                                 f"{want} it indexes (from dim {dim} of an array of shape "
+                                 f"{tuple(shape)})")
+            it = ("mask", _concrete_bool(it))
+        flat.append(it)
+        dim += n
     return flat
 
 
-def _normalize(i, size):
-    """An integer index array (or int) with negative entries counted from the end."""
+_I32 = np.iinfo(np.int32)
+
+
+def _normalize(i, size, dim):
+    """An int32 index array (or int) with negative entries counted from the end once.
+    Out-of-bounds entries stay out of bounds (the gather/scatter mode decides)."""
     if isinstance(i, int):
-        if not -size <= i < size:
-            raise IndexError(f"index {i} is out of bounds for axis with size {size}")
-        return np.asarray(i % size if size else i, np.int32)
+        if size == 0:
+            raise IndexError(f"index {i} is out of bounds for axis {dim} with size 0 "
+                             f"(an empty axis has no element to clamp to)")
+        return np.asarray(np.clip(i + size if i < 0 else i, _I32.min, _I32.max), np.int32)
     if isinstance(i, np.ndarray):
         i = i.astype(np.int64)
-        return np.where(i < 0, i + size, i).astype(np.int32)
+        return np.clip(np.where(i < 0, i + size, i), _I32.min, _I32.max).astype(np.int32)
     aval = get_aval(i)
+    if aval.dtype.itemsize > 4 or aval.dtype == np.uint32:    # keep huge values huge
+        info = np.iinfo(aval.dtype)
+        lo, hi = builtins.max(_I32.min, info.min), builtins.min(_I32.max, info.max)
+        i = lax.clamp(np.asarray(lo, aval.dtype), i, np.asarray(hi, aval.dtype))
     i = lax.convert_element_type(i, np.int32) if aval.dtype != np.int32 else i
     if dtypes.is_signed(aval.dtype):
         i = lax.select(lax.lt(i, np.int32(0)), lax.add(i, np.int32(size)), i)
@@ -169,13 +287,13 @@ class _Plan:
             elif isinstance(it, tuple):      # a mask: one int array per masked dim
                 self.adv_items.append(pos)
                 for a in it[1]:
-                    adv_arrays.append((dim, _normalize(a, shape[dim])))
+                    adv_arrays.append((dim, _normalize(a, shape[dim], dim)))
                     dim += 1
                 self.layout.append(("adv",))
             else:
                 self.adv_items.append(pos)
                 value = it if isinstance(it, (int, Tracer)) else np.asarray(it)
-                adv_arrays.append((dim, _normalize(value, shape[dim])))
+                adv_arrays.append((dim, _normalize(value, shape[dim], dim)))
                 if not isinstance(it, int):
                     self.layout.append(("adv",))
                 dim += 1
@@ -265,7 +383,9 @@ def _canonical_mode(mode, default):
 def gather_index(x, idx, *, mode=None, fill_value=None, indices_are_sorted=False,
                  unique_indices=False):
     """``x[idx]`` as one gather (any index NumPy accepts)."""
+    mode = _canonical_mode(mode, GatherScatterMode.PROMISE_IN_BOUNDS)
     x = _ops().operand(x, "getitem")
+    x, idx = _bool_scalars_as_axes(x, canonical_index(idx))
     shape = get_aval(x).shape
     plan = _Plan(shape, idx)
     indices, dims = plan.indices()
@@ -274,9 +394,11 @@ def gather_index(x, idx, *, mode=None, fill_value=None, indices_are_sorted=False
     dn = GatherDimensionNumbers(
         offset_dims=tuple(range(n_batch, n_batch + len(plan.full_dims))),
         collapsed_slice_dims=tuple(sorted(dims)), start_index_map=tuple(dims))
-    mode = _canonical_mode(mode, GatherScatterMode.PROMISE_IN_BOUNDS)
     if not dims:
         out = x
+    elif 0 in plan.batch_shape():      # nothing to read (even from an empty axis)
+        out = lax.full_like(x, 0, shape=plan.batch_shape()
+                            + tuple(shape[d] for d in plan.full_dims))
     else:
         out = lax.gather(x, indices, dn, slice_sizes, mode=mode, fill_value=fill_value,
                          indices_are_sorted=indices_are_sorted,
@@ -296,7 +418,14 @@ def scatter_index(x, idx, y, op: str, *, mode=None, indices_are_sorted=False,
                   unique_indices=False):
     """``x`` with ``y`` combined (``op``) into ``x[idx]``, as one scatter."""
     ops = _ops()
+    mode = _canonical_mode(mode, None)
     x = ops.operand(x, f"at[].{op}")
+    shape = get_aval(x).shape
+    x, idx = _bool_scalars_as_axes(x, canonical_index(idx, f"at[].{op}"))
+    if get_aval(x).shape != shape:
+        return lax.reshape(scatter_index(x, idx, y, op, mode=mode,
+                                         indices_are_sorted=indices_are_sorted,
+                                         unique_indices=unique_indices), shape)
     aval = get_aval(x)
     plan = _Plan(aval.shape, idx)
     target = plan.result_shape()
@@ -313,6 +442,8 @@ def scatter_index(x, idx, y, op: str, *, mode=None, indices_are_sorted=False,
         combine = {"set": lambda a, b: b, "add": ops.add, "multiply": ops.multiply,
                    "min": ops.minimum, "max": ops.maximum}[op]
         return ops.astype(combine(x, lax.reshape(y, aval.shape)), aval.dtype)
+    if 0 in plan.batch_shape():        # nothing lands (even on an empty axis)
+        return x
     perm = plan.gather_layout()
     n_batch = len(plan.batch_shape())
     y = lax.reshape(y, plan.result_shape(with_new=False))
@@ -321,7 +452,7 @@ def scatter_index(x, idx, y, op: str, *, mode=None, indices_are_sorted=False,
     dn = ScatterDimensionNumbers(
         update_window_dims=tuple(range(n_batch, n_batch + len(plan.full_dims))),
         inserted_window_dims=tuple(sorted(dims)), scatter_dims_to_operand_dims=tuple(dims))
-    return _SCATTERS[op](x, indices, y, dn, mode=_canonical_mode(mode, None),
+    return _SCATTERS[op](x, indices, y, dn, mode=mode,
                          indices_are_sorted=indices_are_sorted,
                          unique_indices=unique_indices)
 
@@ -357,8 +488,7 @@ class _IndexUpdateRef:
 
     def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None,
             fill_value=None):
-        if mode is None and fill_value is not None:
-            mode = "fill"
+        """``x[idx]``; ``fill_value`` is used only with ``mode='fill'`` (as in JAX)."""
         return gather_index(self.array, self.index, mode=mode, fill_value=fill_value,
                             indices_are_sorted=indices_are_sorted,
                             unique_indices=unique_indices)
@@ -385,20 +515,22 @@ class _IndexUpdateRef:
 
     mul = multiply
 
-    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+    def _exponent_like(self, values, indices_are_sorted, unique_indices, mode):
+        """Ones where nothing lands, else the product of the values landing there."""
         ops = _ops()
-        dtype = get_aval(ops.operand(self.array)).dtype
-        if not dtypes.is_inexact(dtype):
-            raise TypeError(f"x.at[idx].divide: x has integer dtype {dtype.name}; in-place "
-                            f"true division needs a floating or complex x (use "
-                            f"x.astype(float).at[idx].divide(y))")
-        recip = ops.true_divide(1, ops.astype(ops.operand(values), dtype))
-        return self._scatter("multiply", recip, indices_are_sorted, unique_indices, mode)
+        x = ops.operand(self.array, "at[]")
+        return x, scatter_index(lax.full_like(x, 1), self.index, values, "multiply", mode=mode,
+                                indices_are_sorted=indices_are_sorted,
+                                unique_indices=unique_indices)
+
+    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x / y`` at ``idx`` (true division: an integer ``x`` gives floats, as in JAX)."""
+        x, d = self._exponent_like(values, indices_are_sorted, unique_indices, mode)
+        return _ops().true_divide(x, d)
 
     def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        return self.apply(lambda v: _ops().power(v, values),
-                          indices_are_sorted=indices_are_sorted,
-                          unique_indices=unique_indices, mode=mode)
+        x, p = self._exponent_like(values, indices_are_sorted, unique_indices, mode)
+        return _ops().power(x, p)
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return self._scatter("min", values, indices_are_sorted, unique_indices, mode)
@@ -407,13 +539,31 @@ class _IndexUpdateRef:
         return self._scatter("max", values, indices_are_sorted, unique_indices, mode)
 
     def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        """``func`` applied to ``x[idx]``, written back (each location once)."""
-        current = gather_index(self.array, self.index, mode="clip" if mode is None
-                               else mode, fill_value=0 if mode == "fill" else None,
-                               indices_are_sorted=indices_are_sorted,
+        """``func`` (elementwise) applied at ``idx``, once per occurrence of a location
+        among the indices (``x.at[[1, 1]].apply(f)`` gives ``f(f(x[1]))``, as in JAX)."""
+        ops = _ops()
+        x = ops.operand(self.array, "at[].apply")
+        aval = get_aval(x)
+        counts = scatter_index(lax.full(aval.shape, 0, np.int32), self.index, 1, "add",
+                               mode=mode, indices_are_sorted=indices_are_sorted,
                                unique_indices=unique_indices)
-        return self.set(func(current), indices_are_sorted=indices_are_sorted,
-                        unique_indices=unique_indices, mode=mode)
+
+        def step(r, y):
+            fy = ops.operand(func(y), "at[].apply")
+            if get_aval(fy).dtype != aval.dtype:
+                fy = lax.convert_element_type(fy, aval.dtype)
+            return lax.select(lax.gt(counts, np.int32(r) if isinstance(r, int) else r),
+                              ops.broadcast_to(fy, aval.shape, "at[].apply"), y)
+
+        if not isinstance(counts, Tracer):
+            for r in range(int(np.max(np.asarray(counts), initial=0))):
+                x = step(r, x)
+            return x
+        from .prims.control_flow import while_loop
+        top = lax.reduce_max(counts, tuple(range(aval.ndim))) if aval.ndim else counts
+        return while_loop(lambda c: lax.lt(c[0], top),
+                          lambda c: (lax.add(c[0], np.int32(1)), step(c[0], c[1])),
+                          (np.int32(0), x))[1]
 
 
 def at(x) -> _IndexUpdateHelper:

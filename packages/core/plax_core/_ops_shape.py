@@ -213,11 +213,11 @@ def getitem(x, idx):
             out_shape.append(1)
             continue
         size = aval.shape[dim]
-        if isinstance(it, int):
-            if not -size <= it < size:
-                raise IndexError(f"index {it} is out of bounds for axis {dim} with size "
-                                 f"{size}")
-            it %= size
+        if isinstance(it, int):   # out of bounds clamps, as JAX's reads do
+            if size == 0:
+                raise IndexError(f"index {it} is out of bounds for axis {dim} with size 0 "
+                                 f"(an empty axis has no element to clamp to)")
+            it = builtins.min(builtins.max(it + size if it < 0 else it, 0), size - 1)
             starts.append(it), limits.append(it + 1), strides.append(1)
         elif isinstance(it, _DynamicIndex):
             dynamic.append((dim, it.value))
