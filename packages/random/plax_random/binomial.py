@@ -161,7 +161,7 @@ def binomial(key, n, p, shape=None, dtype=None):
     """Binomial counts (floats) of ``n`` trials with success probability ``p``."""
     kd, _ = check_key("binomial", key)
     u.check_arraylike("binomial", n, p)
-    dt = dtypes.canonicalize_dtype(float if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(float if dtype is None else dtype, "binomial")
     if not dtypes.is_float(dt):
         raise ValueError(f"dtype argument to `binomial` must be a float dtype, got "
                          f"{dt.name}")
@@ -200,5 +200,5 @@ def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
         return ops.subtract(remainder, count), count
 
     _, counts = lax.scan(step, n, (ratios, keys), unroll=unroll)
-    dt = dtypes.canonicalize_dtype(float if dtype is None else dtype)
+    dt = dtypes.check_user_dtype(float if dtype is None else dtype, "multinomial")
     return ops.astype(ops.moveaxis(counts, 0, -1), dt)
