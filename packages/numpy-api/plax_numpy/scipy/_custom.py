@@ -46,11 +46,12 @@ def with_jvp(rule):
 
 
 def times_tangent(derivative, tangent):
-    """``derivative * tangent``, skipped where the tangent is a known zero (an argument not
-    differentiated), so that an infinite derivative elsewhere does not make 0 * inf = NaN."""
+    """``derivative() * tangent``; zero without calling ``derivative`` where the tangent is a
+    known zero (an argument not differentiated): no 0 * inf = NaN from an infinite
+    derivative, and no forward pass through a loop that nothing needs."""
     if not isinstance(tangent, Tracer) and not np.any(np.asarray(tangent)):
-        return jnp.zeros_like(derivative)
-    return derivative * tangent
+        return jnp.zeros_like(tangent)
+    return derivative() * tangent
 
 
 def forward_derivative(fun, primals, argnum):

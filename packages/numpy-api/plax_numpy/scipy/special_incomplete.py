@@ -108,19 +108,22 @@ def _gammaincc_impl(a, x):
     return _igamma_pq(a, x)[1]
 
 
-def _igamma_rule(impl, sign):
+def _igamma_rule(impl, sign, wrapped):
+    """The JVP of P (sign 1) or Q (sign -1); ``wrapped`` is the differentiable function, so
+    that the rule's own output differentiates again (second derivatives in x)."""
     def rule(primals, tangents):
         a, x = primals
         ta, tx = tangents
-        out = impl(a, x)
-        dx = _dgamma_dx(a, x)
-        t_a = times_tangent(forward_derivative(impl, (a, x), 0), ta)
-        return out, times_tangent(sign * dx, tx).astype(out.dtype) + t_a
+        out = wrapped(a, x)
+        t_a = times_tangent(lambda: forward_derivative(impl, (a, x), 0), ta)
+        return out, times_tangent(lambda: sign * _dgamma_dx(a, x), tx).astype(out.dtype) + t_a
     return rule
 
 
-_gammainc = with_jvp(_igamma_rule(_gammainc_impl, 1.0))(_gammainc_impl)
-_gammaincc = with_jvp(_igamma_rule(_gammaincc_impl, -1.0))(_gammaincc_impl)
+_gammainc = with_jvp(_igamma_rule(_gammainc_impl, 1.0, lambda a, x: _gammainc(a, x)))(
+    _gammainc_impl)
+_gammaincc = with_jvp(_igamma_rule(_gammaincc_impl, -1.0, lambda a, x: _gammaincc(a, x)))(
+    _gammaincc_impl)
 
 
 def gammainc(a, x):
@@ -181,12 +184,12 @@ def _betainc_impl(a, b, x):
 def _betainc_rule(primals, tangents):
     a, b, x = primals
     ta, tb, tx = tangents
-    out = _betainc_impl(a, b, x)
+    out = _betainc(a, b, x)
     log_dx = _xlogy(a - 1.0, x) + _xlogy(b - 1.0, 1.0 - x) + lax.lgamma(a + b) \
         - lax.lgamma(a) - lax.lgamma(b)
-    t_x = times_tangent(jnp.exp(log_dx), tx).astype(out.dtype)
-    t_a = times_tangent(forward_derivative(_betainc_impl, (a, b, x), 0), ta)
-    t_b = times_tangent(forward_derivative(_betainc_impl, (a, b, x), 1), tb)
+    t_x = times_tangent(lambda: jnp.exp(log_dx), tx).astype(out.dtype)
+    t_a = times_tangent(lambda: forward_derivative(_betainc_impl, (a, b, x), 0), ta)
+    t_b = times_tangent(lambda: forward_derivative(_betainc_impl, (a, b, x), 1), tb)
     return out, t_x + t_a + t_b
 
 
@@ -263,9 +266,9 @@ def _zeta_impl(s, q):
 def _zeta_rule(primals, tangents):
     s, q = primals
     ts, tq = tangents
-    out = _zeta_impl(s, q)
-    t_q = times_tangent(-s * _zeta(s + 1.0, q), tq).astype(out.dtype)
-    return out, t_q + times_tangent(forward_derivative(_zeta_impl, (s, q), 0), ts)
+    out = _zeta(s, q)
+    t_q = times_tangent(lambda: -s * _zeta(s + 1.0, q), tq).astype(out.dtype)
+    return out, t_q + times_tangent(lambda: forward_derivative(_zeta_impl, (s, q), 0), ts)
 
 
 _zeta = with_jvp(_zeta_rule)(_zeta_impl)
