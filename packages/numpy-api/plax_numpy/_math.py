@@ -12,6 +12,8 @@ import numpy as np
 from plax_core import core, dtypes, lax, ops
 from plax_core.core import get_aval
 
+from ._custom_jvp import with_jvp
+
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder",
     "mod", "fmod", "divmod", "power", "pow", "float_power", "negative", "positive", "abs",
@@ -196,9 +198,19 @@ def hypot(x1, x2, /):
     return lax.select(inf, lax.full_like(out, np.inf), out)
 
 
-def logaddexp(x1, x2, /):
-    """log(exp(x1) + exp(x2)) computed stably."""
-    x1, x2 = ops.promote_args_inexact("logaddexp", x1, x2)
+def _logaddexp_jvp(primals, tangents):
+    """JAX's rule: t1 exp(x1 - out) + t2 exp(x2 - out), +inf read as 0 (so a tie splits
+    the tangent evenly, and logaddexp(x, inf) passes x's tangent on)."""
+    (x1, x2), (t1, t2) = primals, tangents
+    out = _logaddexp(x1, x2)
+    finite = [lax.select(lax.eq(v, _const(v, np.inf)), lax.full_like(v, 0), v)
+              for v in (x1, x2, out)]
+    w1, w2 = (lax.exp(lax.sub(v, finite[2])) for v in finite[:2])
+    return out, lax.add(lax.mul(t1, w1), lax.mul(t2, w2))
+
+
+@with_jvp(_logaddexp_jvp)
+def _logaddexp(x1, x2):
     big = lax.max(x1, x2)
     delta = lax.sub(x1, x2)
     out = lax.add(big, lax.log1p(lax.exp(lax.neg(lax.abs(delta)))))
@@ -206,10 +218,15 @@ def logaddexp(x1, x2, /):
     return lax.select(lax.ne(delta, delta), lax.add(x1, x2), out)
 
 
+def logaddexp(x1, x2, /):
+    """log(exp(x1) + exp(x2)) computed stably (JAX's derivative: ties split evenly)."""
+    return _logaddexp(*ops.promote_args_inexact("logaddexp", x1, x2))
+
+
 def logaddexp2(x1, x2, /):
     x1, x2 = ops.promote_args_inexact("logaddexp2", x1, x2)
     ln2 = _const(x1, np.log(2))
-    return lax.div(logaddexp(lax.mul(x1, ln2), lax.mul(x2, ln2)), ln2)
+    return lax.div(_logaddexp(lax.mul(x1, ln2), lax.mul(x2, ln2)), ln2)
 
 
 def fmax(x1, x2, /):

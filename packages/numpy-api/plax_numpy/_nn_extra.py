@@ -8,6 +8,8 @@ import numpy as np
 from plax_core import lax, ops
 from plax_core.core import get_aval
 
+from ._custom_jvp import with_jvps
+
 __all__ = ["identity", "mish", "squareplus", "sparse_plus", "sparse_sigmoid", "log1mexp",
            "logmeanexp", "dot_product_attention"]
 
@@ -47,12 +49,19 @@ def sparse_plus(x):
 def sparse_sigmoid(x):
     """The derivative of sparse_plus: clip((x + 1) / 2, 0, 1)."""
     x = _inexact("sparse_sigmoid", x)
-    return lax.clamp(_c(x, 0), lax.div(lax.add(x, _c(x, 1)), _c(x, 2)), _c(x, 1))
+    # max then min (not clamp), so the kinks at -1 and 1 have derivative 1/4, as in JAX
+    clipped = lax.min(lax.max(lax.add(x, _c(x, 1)), _c(x, 0)), _c(x, 2))
+    return lax.mul(_c(x, 0.5), clipped)
 
 
 def log1mexp(x):
     """log(1 - exp(-x)) for x > 0, accurate near 0 and for large x."""
-    x = _inexact("log1mexp", x)
+    return _log1mexp(_inexact("log1mexp", x))
+
+
+# JAX's rule 1 / expm1(x): infinite at 0, where the composed derivative is NaN.
+@with_jvps(lambda g, ans, x: lax.div(g, lax.expm1(x)))
+def _log1mexp(x):
     small = lax.lt(x, _c(x, np.log(2)))
     return lax.select(small, lax.log(lax.neg(lax.expm1(lax.neg(x)))),
                       lax.log1p(lax.neg(lax.exp(lax.neg(x)))))

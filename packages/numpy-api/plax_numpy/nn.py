@@ -7,6 +7,7 @@ import numpy as np
 from plax_core import dtypes, lax, ops
 from plax_core.core import get_aval
 
+from ._custom_jvp import with_jvps
 from ._math import logaddexp
 from ._nn_extra import *  # noqa: F401,F403  (issue 9 breadth)
 from ._nn_extra import __all__ as _extra_all
@@ -27,13 +28,36 @@ _c = ops.scalar_like
 
 
 def relu(x):
-    """max(x, 0)."""
-    (x,) = ops.promote_dtypes(ops.operand(x, "relu"))
+    """max(x, 0), with derivative 0 at 0 (JAX's convention, that every model trains with)."""
+def _zero_outside(lo, hi):
+    """JAX's rule for relu/relu6: the tangent where lo < x < hi (hi None: no upper
+    bound), else 0 -- so the kinks at 0 (and 6) have derivative 0, not max's 1/2."""
+    def rule(g, ans, x):
+        inside = lax.gt(x, _c(x, lo))
+        if hi is not None:
+            inside = lax.bitwise_and(inside, lax.lt(x, _c(x, hi)))
+        return lax.select(inside, g, lax.full_like(g, 0))
+    return rule
+
+
+@with_jvps(_zero_outside(0, None))
+def _relu(x):
     return ops.maximum(x, 0)
 
 
+@with_jvps(_zero_outside(0, 6))
+def _relu6(x):
+    return ops.minimum(ops.maximum(x, 0), 6)
+
+
+    (x,) = ops.promote_dtypes(ops.operand(x, "relu"))
+    return _relu(x)
+
+
 def relu6(x):
-    return ops.minimum(relu(x), 6)
+    """min(max(x, 0), 6), with derivative 0 at 0 and at 6 (as JAX)."""
+    (x,) = ops.promote_dtypes(ops.operand(x, "relu6"))
+    return _relu6(x)
 
 
 def sigmoid(x):
@@ -113,7 +137,9 @@ def leaky_relu(x, negative_slope=1e-2):
 
 def hard_tanh(x):
     x = _inexact("hard_tanh", x)
-    return lax.clamp(_c(x, -1), x, _c(x, 1))
+    return lax.select(lax.gt(x, _c(x, 1)), lax.full_like(x, 1),
+                      lax.select(lax.lt(x, _c(x, -1)), lax.full_like(x, -1), x))
+    """x clipped to [-1, 1]; the derivative is 1 on the closed interval (JAX's selects)."""
 
 
 def hard_sigmoid(x):
