@@ -27,8 +27,6 @@ def _inexact(name, x):
 _c = ops.scalar_like
 
 
-def relu(x):
-    """max(x, 0), with derivative 0 at 0 (JAX's convention, that every model trains with)."""
 def _zero_outside(lo, hi):
     """JAX's rule for relu/relu6: the tangent where lo < x < hi (hi None: no upper
     bound), else 0 -- so the kinks at 0 (and 6) have derivative 0, not max's 1/2."""
@@ -50,6 +48,8 @@ def _relu6(x):
     return ops.minimum(ops.maximum(x, 0), 6)
 
 
+def relu(x):
+    """max(x, 0), with derivative 0 at 0 (JAX's convention, that every model trains with)."""
     (x,) = ops.promote_dtypes(ops.operand(x, "relu"))
     return _relu(x)
 
@@ -136,10 +136,10 @@ def leaky_relu(x, negative_slope=1e-2):
 
 
 def hard_tanh(x):
+    """x clipped to [-1, 1]; the derivative is 1 on the closed interval (JAX's selects)."""
     x = _inexact("hard_tanh", x)
     return lax.select(lax.gt(x, _c(x, 1)), lax.full_like(x, 1),
                       lax.select(lax.lt(x, _c(x, -1)), lax.full_like(x, -1), x))
-    """x clipped to [-1, 1]; the derivative is 1 on the closed interval (JAX's selects)."""
 
 
 def hard_sigmoid(x):
