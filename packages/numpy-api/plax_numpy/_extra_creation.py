@@ -359,7 +359,10 @@ def bessel_i(nu, x, scaled):
 
     The power series for |x| <= 20 and the large-argument asymptotic series above; both
     are sums of elementwise primitives, so every transformation (and any order of
-    derivative) goes through them.
+    derivative) goes through them. Both are evaluated in Horner form, 1 + r_1 (1 + r_2 (...)):
+    as a running product of terms, XLA's simplifier regroups the constants into
+    (x^2)^k * c_k, whose c_k underflows to 0 while (x^2)^k overflows in float32 (NaN under
+    ``jit`` for |x| >= 3); in Horner form every intermediate stays below the sum.
     """
     c = ops.scalar_like
     ax = lax.abs(x)
@@ -368,21 +371,21 @@ def bessel_i(nu, x, scaled):
     # series: sum_k (x/2)^(2k+nu) / (k! (k+nu)!), by the ratio of consecutive terms
     h = lax.mul(xs, c(xs, 0.5))
     q = lax.mul(h, h)
-    term = h if nu else lax.full_like(xs, 1)
-    total = term
-    for k in range(1, _SERIES_TERMS):
-        term = lax.mul(term, lax.div(q, c(q, float(k * (k + nu)))))
-        total = lax.add(total, term)
+    total = lax.full_like(xs, 1)
+    for k in range(_SERIES_TERMS - 1, 0, -1):
+        total = lax.add(c(q, 1), lax.mul(total, lax.div(q, c(q, float(k * (k + nu))))))
+    if nu:
+        total = lax.mul(total, h)
     if scaled:
         total = lax.mul(total, lax.exp(lax.neg(xs)))
     # asymptotic: e^x / sqrt(2 pi x) sum_k (-1)^k a_k / x^k
     xb = lax.select(small, lax.full_like(ax, 2 * _SWITCH), ax)
     mu = 4.0 * nu * nu
     inv = lax.div(c(xb, 1), xb)
-    term, big = lax.full_like(xb, 1), lax.full_like(xb, 1)
-    for k in range(1, _ASYMPTOTIC_TERMS):
-        term = lax.mul(term, lax.mul(inv, c(xb, -(mu - (2 * k - 1) ** 2) / (8.0 * k))))
-        big = lax.add(big, term)
+    big = lax.full_like(xb, 1)
+    for k in range(_ASYMPTOTIC_TERMS - 1, 0, -1):
+        ratio = lax.mul(inv, c(xb, -(mu - (2 * k - 1) ** 2) / (8.0 * k)))
+        big = lax.add(c(xb, 1), lax.mul(big, ratio))
     big = lax.div(big, lax.sqrt(lax.mul(xb, c(xb, 2 * np.pi))))
     if not scaled:
         half = lax.exp(lax.mul(xb, c(xb, 0.5)))  # e^x as a product: no early overflow

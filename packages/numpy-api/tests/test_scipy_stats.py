@@ -146,13 +146,7 @@ def test_matches_scipy_float32(row):
     np.testing.assert_allclose(np.asarray(got), want, rtol=rtol, atol=2e-5)
 
 
-# jit(i0e)(x) is NaN for x >= ~3 in float32 (bessel_i's 42-term series under XLA; eager is
-# right): vonmises needs i0e.
-_I0E_JIT = pytest.mark.xfail(reason="jit(special.i0e) NaN for x >= 3 (bessel_i under XLA)")
-JIT_ROWS = [pytest.param(r, marks=_I0E_JIT) if r[0] == "vonmises" else r for r in ROWS]
-
-
-@pytest.mark.parametrize("row", JIT_ROWS, ids=_ids(ROWS))
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
 def test_zero_dim_and_jit(row):
     rng = np.random.default_rng(RNG_SEED + 1)
     args, kwargs = _case(row, rng, n=1)
