@@ -4,8 +4,10 @@
 takes a key and returns the same numbers for the same key, and ``split``/``fold_in``
 derive new keys.  With the same seed and the same calls, the bits are JAX's
 (``jax.random`` with its default ``threefry2x32`` implementation and partitionable
-key derivation); ``prng.py`` explains the derivation, ``distributions.py`` and
-``more_distributions.py`` the samplers.
+key derivation); ``prng.py`` explains the derivation, ``distributions.py``,
+``more_distributions.py`` and ``binomial.py`` the samplers, ``gamma_grad.py`` the
+implicit reparameterisation gradient of ``gamma`` (and so of ``beta``, ``dirichlet``,
+``chisquare``, ``t``, ...).
 
 Everything is built from core's ``lax`` functions, so every sampler can be traced
 (``make_jaxpr``), batched (``vmap`` over keys gives the loop's values), compiled

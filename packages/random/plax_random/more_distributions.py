@@ -5,7 +5,9 @@
   runs it (JAX vmaps a per-element ``while_loop``; here the loop runs over all
   elements at once and freezes the finished ones, which gives the same values).
   ``beta``, ``dirichlet``, ``t``, ``chisquare``, ``f``, ``generalized_normal`` and
-  ``ball`` build on it as JAX's do.
+  ``ball`` build on it as JAX's do.  Its derivative in ``a`` is JAX's implicit
+  reparameterisation gradient (``gamma_grad.random_gamma_grad``), attached with
+  ``custom_jvp``; differentiating the rejection loop itself would be wrong.
 - ``poisson``: Knuth's multiplication method for ``lam < 10`` and Hormann's
   transformed rejection (PTRS) above, both over the whole array with one key per step.
 - ``multivariate_normal``: ``mean + F z`` with ``F`` from ``lax.cholesky`` (the
@@ -161,7 +163,7 @@ def _gamma_jvp(log_space, primals, tangents):
     """JAX's rule: the tangent of ``a`` times ``d sample / d a`` (``gamma_grad``)."""
     kd, a = primals
     a_dot = tangents[1]
-    sample = _gamma_sample(kd, a, log_space)
+    sample = _random_gamma(log_space)(kd, a)    # itself, so higher orders use the rule too
     if log_space:       # d log x = dx / x; x = exp(log x) underflows to 0: use tiny
         x = lax.exp(sample)
         x = lax.select(lax.eq(x, u.full_like(x, 0)),
