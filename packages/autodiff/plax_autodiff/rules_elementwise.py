@@ -83,7 +83,11 @@ def _trigamma(x):
     pi = math.pi
     reflected = lax.sub(lax.div(lax.full_like(x, pi * pi),
                                 lax.square(lax.sin(lax.mul(x, pi)))), value)
-    return lax.select(reflect, reflected, value)
+    out = lax.select(reflect, reflected, value)
+    # JAX's values at the edges: +inf at the poles (0, -1, -2, ... and -inf), NaN at +inf
+    pole = lax.bitwise_and(lax.le(x, 0.0), lax.eq(lax.floor(x), x))
+    out = lax.select(pole, lax.full_like(x, math.inf), out)
+    return lax.select(lax.eq(x, math.inf), lax.full_like(x, math.nan), out)
 
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
