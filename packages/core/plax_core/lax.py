@@ -26,3 +26,12 @@ def _export() -> list[str]:
 
 
 __all__ = _export()
+
+# Functions of jax.lax written over the primitives above (no primitives of their own),
+# and jax.lax.linalg as a submodule.
+from . import lax_linalg as linalg  # noqa: E402,F401
+from .lax_more import *  # noqa: E402,F403
+from .lax_more import __all__ as _more  # noqa: E402
+
+__all__ = sorted(set(__all__) | set(_more))
+del _more

@@ -28,6 +28,8 @@ from ._indexing_sets import *  # noqa: F401,F403
 from ._indexing_sets import __all__ as _indexing_sets_all
 from ._linear import *  # noqa: F401,F403
 from ._math import *  # noqa: F401,F403
+from ._polyfit import *  # noqa: F401,F403
+from ._polyfit import __all__ as _polyfit_all
 from ._reductions import *  # noqa: F401,F403
 from ._shape import *  # noqa: F401,F403
 from ._sorting import *  # noqa: F401,F403
@@ -66,6 +68,7 @@ __all__ = sorted(
     | set(_math.__all__) | set(_reductions.__all__) | set(_shape.__all__)
     | set(_extra_creation_all) | set(_extra_math_all) | set(_extra_shape_all)
     | set(_sorting_all) | set(_indexing_all) | set(_indexing_sets_all) | set(_vectorize_all)
+    | set(_polyfit_all)
     | {"pi", "e", "euler_gamma", "inf", "nan", "newaxis", "ndarray", "linalg", "fft", "bool"})
 
 bool = bool_  # noqa: A001,F405  (NumPy 2 and JAX export both names; defined last)

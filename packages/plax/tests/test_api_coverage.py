@@ -124,6 +124,15 @@ JAX_NAMES = {
     top_k top_k_p transpose transpose_p unstack unstack_p while_loop while_p
     with_sharding_constraint xor_p zeta zeta_p
 """.split(),
+    # jax.lax.linalg: 40 names
+    "plax.lax.linalg": """
+    EigImplementation EighImplementation SvdAlgorithm cholesky cholesky_p cholesky_update
+    cholesky_update_p eig eig_p eigh eigh_p hessenberg hessenberg_p householder_product
+    householder_product_p lu lu_p lu_pivots_to_permutation lu_pivots_to_permutation_p
+    ormqr ormqr_p qdwh qr qr_p schur schur_p svd svd_p symmetric_product
+    symmetric_product_p triangular_solve triangular_solve_p tridiagonal tridiagonal_p
+    tridiagonal_solve tridiagonal_solve_p
+""".split(),
     # jax.random: 48 names
     "plax.random": """
     PRNGKey ball bernoulli beta binomial bits categorical cauchy chisquare choice clone
@@ -212,9 +221,9 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
                     ppermute_p precv psend pshuffle psum psum_p psum_scatter pswapaxes
                     ragged_all_to_all ragged_all_to_all_p with_sharding_constraint
                     sharding_constraint_p""", _PARALLEL),
-        **_group("""bessel_i0e bessel_i0e_p bessel_i1e bessel_i1e_p betainc igamma igamma_p
-                    igammac igammac_p igamma_grad_a igamma_grad_a_p polygamma polygamma_p
-                    zeta zeta_p random_gamma_grad regularized_incomplete_beta_p""",
+        **_group("""bessel_i0e_p bessel_i1e_p igamma_p igammac_p igamma_grad_a
+                    igamma_grad_a_p polygamma_p zeta_p random_gamma_grad
+                    regularized_incomplete_beta_p""",
                  _SPECIAL_PRIM),
         **_group("""approx_top_k_p create_token_p after_all_p dce_sink_p device_put_p
                     eq_to_p le_to_p lt_to_p linear_solve_p mulhi_p optimization_barrier_p
@@ -233,14 +242,24 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
                  "configuration types of accelerator-specific features (transcendental "
                  "accuracy modes, dot algorithms, RNG algorithms, ragged dots) plax lacks"),
         **_group("ragged_dot ragged_dot_general scaled_dot", _FP8_SCALED),
-        **_group("""ConvGeneralDilatedDimensionNumbers DotDimensionNumbers PrecisionLike
-                    dtype empty broadcast_like broadcast_shapes split stack tile unstack
-                    scatter_sub scatter_apply index_take mulhi optimization_barrier
-                    approx_max_k approx_min_k reduce rng_bit_generator rng_uniform
-                    conv_general_dilated_local conv_general_dilated_patches
-                    custom_linear_solve custom_root linalg""",
-                 "not yet written: plain functions over existing core primitives "
-                 "(follow-up of issue 12)"),
+        **_group("rng_bit_generator rng_uniform",
+                 "XLA's RngBitGenerator/RngUniform (Philox/ThreeFry over a 128-bit state, a "
+                 "stateful uniform): their bits are XLA's own, so they need new primitives "
+                 "lowered to those ops; plax.random gives JAX's threefry bits instead"),
+        **_group("custom_linear_solve custom_root",
+                 "implicit differentiation of a solve needs a linear_solve primitive with "
+                 "JVP/transpose rules in plax-autodiff (not built yet); differentiating "
+                 "through the solver would give different derivatives"),
+    },
+    "plax.lax.linalg": {
+        **_group("""cholesky_update_p householder_product_p lu_pivots_to_permutation_p
+                    ormqr_p symmetric_product_p tridiagonal_solve_p""", _INTERNAL_P),
+        **_group("hessenberg hessenberg_p schur schur_p tridiagonal tridiagonal_p",
+                 "LAPACK's gehrd/gees/sytrd reductions (Hessenberg, Schur, tridiagonal "
+                 "forms) have no core primitive yet; each needs one with its NumPy/SciPy "
+                 "implementation and XLA lowering (LAPACK custom calls)"),
+        **_group("qdwh", "QDWH polar decomposition: JAX's TPU eigh/svd building block; "
+                 "not written (plax's eigh/svd use LAPACK)"),
     },
     "plax.random": {
         **_group("clone key_dtype random_gamma_p",
@@ -250,7 +269,6 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
     },
     "plax.nn": _group("get_scaled_dot_general_config scaled_dot_general scaled_matmul",
                       _FP8_SCALED),
-    "plax.numpy": _group("polyfit roots", "not yet written (follow-up of issue 12)"),
     "plax.scipy.special": _group(
         """bessel_jn comb dawsn erfcx exp1 expi expn fresnel hyp1f1 hyp2f1 owens_t sici
            spence sph_harm_y wofz""", _PENDING_SCIPY),
