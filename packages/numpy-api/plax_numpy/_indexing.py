@@ -108,17 +108,25 @@ def _axis(fname, axis, ndim):
     return a % ndim
 
 
+# JAX's exception class for non-integer indices, per function (take's is ValueError)
+_INDEX_DTYPE_ERROR = {"take": ValueError}
+
+
 def _int_indices(fname, indices, argnum=1):
     indices = ops.operand(indices, fname, argnum)
     if ops._dtype(indices).kind not in "iu":
-        raise TypeError(f"{fname}: indices must be integers, got dtype "
-                        f"{ops._dtype(indices).name}")
+        raise _INDEX_DTYPE_ERROR.get(fname, TypeError)(
+            f"{fname}: indices must be integers, got dtype {ops._dtype(indices).name}")
     return ops.astype(indices, _int_dtype()) if isinstance(indices, int) else indices
 
 
 def _mode(fname, mode, fill_value, default="fill"):
     """``(gather mode, index transform)`` for JAX's take modes."""
     mode = default if mode is None else mode
+    if mode == "raise":
+        raise NotImplementedError(f"{fname}: mode='raise' is not supported (as in JAX: "
+                                  f"indices are not checked at run time); use 'fill' or "
+                                  f"'clip'")
     if mode not in ("fill", "clip", "wrap", "promise_in_bounds"):
         raise ValueError(f"{fname}: invalid mode {mode!r}; expected 'fill', 'clip', "
                          f"'wrap' or 'promise_in_bounds'")
@@ -206,11 +214,10 @@ def _no_inplace(fname, inplace):
 def _scatter_mode(fname, mode):
     if mode in (None, "fill", "drop"):
         return "drop"
-    if mode == "clip":
-        return "clip"
-    if mode == "wrap":
-        return "wrap"
-    raise ValueError(f"{fname}: invalid mode {mode!r}; expected 'drop', 'clip' or 'wrap'")
+    if mode in ("clip", "wrap", "promise_in_bounds"):
+        return mode
+    raise ValueError(f"{fname}: invalid mode {mode!r}; expected 'drop', 'fill', 'clip', "
+                     f"'promise_in_bounds' or 'wrap'")
 
 
 def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
@@ -245,9 +252,20 @@ def put(a, ind, v, mode=None, *, inplace=True):
     if n_v != n_ind:
         v = lax.concatenate([v] * (-(-n_ind // n_v)), 0)[:n_ind] if n_v < n_ind \
             else v[:n_ind]
-    mode = _scatter_mode("put", mode)
-    if mode == "wrap":
-        ind, mode = _wrap(ind, ops.shape(flat)[0]), "drop"
+    total = ops.shape(flat)[0]
+    if total == 0:
+        return a
+    if mode is None:      # as JAX's (through unravel_index): clip to [-n, n-1], count
+        ind, mode = ops.clip(ind, -total, total - 1), "drop"     # negatives from the end
+    elif mode == "clip":  # clamps the raw index: -1 lands on 0, as in JAX
+        ind, mode = ops.clip(ind, 0, total - 1), "drop"
+    elif mode == "raise":
+        raise NotImplementedError("put: mode='raise' is not supported (as in JAX: indices "
+                                  "are not checked at run time); use 'clip' or 'wrap'")
+    else:
+        mode = _scatter_mode("put", mode)
+        if mode == "wrap":
+            ind, mode = _wrap(ind, total), "drop"
     return ops.reshape(scatter_index(flat, (ind,), v, "set", mode=mode), shape)
 
 
@@ -356,8 +374,8 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
     cond_v = _concrete("compress", cond, "condition") if size is None else None
     if cond_v is not None:
         if cond_v.shape[0] > n and np.any(cond_v[n:]):
-            raise IndexError(f"compress: condition has true entries past the length {n} "
-                             f"of axis {axis}")
+            raise ValueError(f"compress: condition has true entries past the length {n} "
+                             f"of axis {axis} (JAX's class: ValueError)")
         idx = ops.array(np.nonzero(cond_v[:n])[0].astype(_int_dtype()))
         return take(a, idx, axis=axis, mode="promise_in_bounds")
     cond = ops.ravel(cond)

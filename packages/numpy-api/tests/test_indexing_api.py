@@ -281,12 +281,16 @@ def test_index_helpers():
 def test_errors():
     with pytest.raises(ValueError, match="inplace=False"):
         jnp.put(np.arange(3), [0], [1])
-    with pytest.raises(ValueError, match="invalid mode"):
+    with pytest.raises(NotImplementedError, match="mode='raise'"):     # JAX's class
         jnp.take(np.arange(3), [0], mode="raise")
+    with pytest.raises(ValueError, match="invalid mode"):
+        jnp.take(np.arange(3), [0], mode="bogus")
     with pytest.raises(ValueError, match="invalid entry"):
         jnp.choose([3], [[1], [2]])
-    with pytest.raises(TypeError, match="indices must be integers"):
+    with pytest.raises(ValueError, match="indices must be integers"):  # JAX's class
         jnp.take(np.arange(3), np.array([0.5]))
+    with pytest.raises(TypeError, match="indices must be integers"):
+        jnp.take_along_axis(np.arange(3), np.array([0.5]), 0)
     with pytest.raises(ValueError, match="same number of dimensions"):
         jnp.take_along_axis(np.ones((2, 2)), np.zeros(2, INT), 0)
 
