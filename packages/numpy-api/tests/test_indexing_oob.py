@@ -149,3 +149,30 @@ def test_bool_scalar_np_true_is_true():
     a = jnp.arange(5.0)
     np.testing.assert_array_equal(np.asarray(a[np.True_]), np.arange(5.0)[None])
     assert a[np.False_].shape == (0, 5)
+
+
+# vmap over out-of-bounds indices; values pinned from JAX 0.10.2 (run outside the repo)
+_I = [10, -10, 2, -1, -6]
+VMAP_CASES = [
+    (lambda a, i: a[i], [4, 0, 2, 4, 0]),
+    (lambda a, i: a.at[i].get(mode="fill", fill_value=-1.0), [-1, -1, 2, 4, -1]),
+    (lambda a, i: a.at[i].set(9.0), [[0, 1, 2, 3, 4], [0, 1, 2, 3, 4], [0, 1, 9, 3, 4],
+                                     [0, 1, 2, 3, 9], [0, 1, 2, 3, 4]]),
+    (lambda a, i: a.at[i].set(9.0, mode="clip"), [[0, 1, 2, 3, 9], [9, 1, 2, 3, 4],
+                                                  [0, 1, 9, 3, 4], [0, 1, 2, 3, 9],
+                                                  [9, 1, 2, 3, 4]]),
+    (lambda a, i: a[jnp.array([i, i + 1])], [[4, 4], [0, 0], [2, 3], [4, 0], [0, 0]]),
+]
+
+
+@pytest.mark.parametrize("k", range(len(VMAP_CASES)))
+def test_vmap_out_of_bounds_matches_jax(k):
+    table = plax_core.get_registry().transformations
+    if "vmap" not in table:
+        pytest.skip("plax-batching is not installed")
+    fn, want = VMAP_CASES[k]
+    a = jnp.arange(5.0)
+    got = table["vmap"](lambda i: fn(a, i))(jnp.array(_I, jnp.int32))
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want, np.float32))
+    rows = table["vmap"](lambda x: x[10])(jnp.arange(10.0).reshape(2, 5))
+    np.testing.assert_array_equal(np.asarray(rows), [4.0, 9.0])
