@@ -210,7 +210,6 @@ _SPECIAL_PRIM = ("a special-function primitive: plax computes this function in "
                  "primitive for it yet")
 _INTERNAL_P = ("a JAX-internal primitive object: plax expresses this operation through "
                "other core primitives, so there is no primitive of this name to expose")
-_PENDING_SCIPY = "pending: being added to plax.scipy by the scipy helper of issue 12"
 _FP8_SCALED = ("JAX's scaled (block-scaled fp8/mx) matmul API for accelerators; plax has "
                "no block-scaled dtypes or kernels")
 
@@ -269,9 +268,6 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
     },
     "plax.nn": _group("get_scaled_dot_general_config scaled_dot_general scaled_matmul",
                       _FP8_SCALED),
-    "plax.scipy.special": _group(
-        """bessel_jn comb dawsn erfcx exp1 expi expn fresnel hyp1f1 hyp2f1 owens_t sici
-           spence sph_harm_y wofz""", _PENDING_SCIPY),
 }
 
 
