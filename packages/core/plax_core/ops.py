@@ -574,8 +574,9 @@ def astype(x, dtype):
     return convert(x, dt, False)
 
 
-def matmul(a, b):
-    """NumPy's matmul: 1-d operands gain and lose a dimension; batch dims broadcast."""
+def matmul(a, b, *, precision=None, preferred_element_type=None):
+    """NumPy's matmul: 1-d operands gain and lose a dimension; batch dims broadcast.
+    ``preferred_element_type`` sets the accumulation and result dtype (as in JAX)."""
     a, b = (operand(v, "matmul", i) for i, v in enumerate((a, b)))
     sa0, sb0 = get_aval(a).shape, get_aval(b).shape
     if not sa0 or not sb0:
@@ -589,32 +590,37 @@ def matmul(a, b):
                          f"({sa[-1]} != {sb[-2]})")
     a, b = reshape(a, sa), reshape(b, sb)
     if len(sb) == 2:  # no batch dims on b: contract directly, output (..., m, n)
-        out = lax.dot_general(a, b, (((len(sa) - 1,), (0,)), ((), ())))
+        out = lax.dot_general(a, b, (((len(sa) - 1,), (0,)), ((), ())), precision,
+                              preferred_element_type)
     else:
         batch = broadcast_shapes(sa[:-2], sb[:-2], fname="matmul")
         a = broadcast_to(a, batch + sa[-2:], "matmul")
         b = broadcast_to(b, batch + sb[-2:], "matmul")
         nb = len(batch)
         out = lax.dot_general(a, b, (((nb + 1,), (nb,)),
-                                     (tuple(range(nb)), tuple(range(nb)))))
+                                     (tuple(range(nb)), tuple(range(nb)))), precision,
+                              preferred_element_type)
     oshape = get_aval(out).shape
     final = oshape[:-2] + (() if len(sa0) == 1 else oshape[-2:-1]) + (
         () if len(sb0) == 1 else oshape[-1:])
     return reshape(out, final)
 
 
-def dot(a, b):
-    """NumPy's dot: products of scalars, inner products, matrix products (no batch dims)."""
+def dot(a, b, *, precision=None, preferred_element_type=None):
+    """NumPy's dot: products of scalars, inner products, matrix products (no batch dims).
+    ``preferred_element_type`` sets the accumulation and result dtype (as in JAX)."""
     a, b = (operand(v, "dot", i) for i, v in enumerate((a, b)))
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if not sa or not sb:
-        return multiply(a, b)
+        out = multiply(a, b)
+        return out if preferred_element_type is None else astype(out, preferred_element_type)
     a, b = promote_dtypes(a, b)
     cb = len(sb) - 2 if len(sb) >= 2 else 0
     if sa[-1] != sb[cb]:
         raise ValueError(f"dot: shapes {sa} and {sb} not aligned: {sa[-1]} (dim "
                          f"{len(sa) - 1}) != {sb[cb]} (dim {cb})")
-    return lax.dot_general(a, b, (((len(sa) - 1,), (cb,)), ((), ())))
+    return lax.dot_general(a, b, (((len(sa) - 1,), (cb,)), ((), ())), precision,
+                           preferred_element_type)
 
 
 # The rest of ops lives in two modules that import the helpers above.

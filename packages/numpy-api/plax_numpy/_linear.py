@@ -12,7 +12,7 @@ import operator
 import numpy as np
 import opt_einsum
 
-from plax_core import lax, ops
+from plax_core import dtypes, lax, ops
 from plax_core.core import get_aval
 
 __all__ = ["dot", "vdot", "vecdot", "matmul", "inner", "outer", "tensordot", "einsum",
@@ -42,9 +42,29 @@ def _contract(a, b, dims, precision, preferred_element_type):
     return ops.astype(out, preferred_element_type)
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def _accumulate_in(preferred_element_type, *xs):
+    """``(operands, finish)`` for JAX's preferred_element_type at the NumPy level: a
+    type at least as wide as the inputs' is accumulated in (the operands are cast to
+    it); a narrowing one (float -> int, complex -> real, a narrower float) is computed
+    in the inputs' type and converted at the end, as XLA's dot does."""
+    if preferred_element_type is None:
+        return xs, lambda r: r
+    pref = np.dtype(dtypes.canonicalize_dtype(preferred_element_type))
+    inp = get_aval(xs[0]).dtype
+    narrowing = dtypes.is_inexact(inp) and (
+        not dtypes.is_inexact(pref) or dtypes.is_complex(inp) and not dtypes.is_complex(pref)
+        or not dtypes.is_complex(pref) and pref.itemsize < inp.itemsize)
+    if narrowing:
+        return xs, lambda r: lax.convert_element_type(r, pref)
+    return tuple(ops.astype(x, pref) for x in xs), lambda r: r
+
+
+def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
+    """Vector dot products along ``axis`` (the first argument conjugated), broadcasting
+    the other dimensions; ``preferred_element_type`` sets the accumulation dtype."""
     x1, x2 = ops.promote_args("vecdot", x1, x2)
-    return ops.sum(ops.multiply(ops.conj(x1), x2), axis=axis)
+    (x1, x2), finish = _accumulate_in(preferred_element_type, x1, x2)
+    return finish(ops.sum(ops.multiply(ops.conj(x1), x2), axis=axis))
 
 
 def inner(a, b, *, precision=None, preferred_element_type=None):
@@ -179,6 +199,8 @@ def einsum(subscripts, *operands, out=None, optimize="auto", precision=None,
         raise ValueError(f"einsum: {e} (subscripts {subscripts!r}, operand shapes "
                          f"{', '.join(map(str, shapes))})") from None
     operands = list(ops.promote_dtypes(*operands)) if len(operands) > 1 else operands
+    operands, finish = _accumulate_in(preferred_element_type, *operands)
+    operands = list(operands)
     for step in steps:
         inds, einsum_str = step[0], step[2]
         picked = [operands.pop(i) for i in inds]
@@ -186,9 +208,7 @@ def einsum(subscripts, *operands, out=None, optimize="auto", precision=None,
         labels = inputs.split(",")
         operands.append(_einsum_step(picked, labels, output))
     (result,) = operands
-    if preferred_element_type is not None:
-        result = ops.astype(result, preferred_element_type)
-    return result
+    return finish(result)
 
 
 def _einsum_step(operands, labels, output):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
-from plax_core import lax
+from plax_core import dtypes, lax
 from plax_core.ad_util import stop_gradient_p
 
 from .lower_elementwise import _complex_minmax, compare, convert, out_ty, select
@@ -227,6 +227,16 @@ def _precision_attr(precision) -> str:
     return "[" + ", ".join(f"#stablehlo<precision {n}>" for n in names) + "]"
 
 
+def _narrowing(inp: np.dtype, out: np.dtype) -> bool:
+    """Does converting the inputs to ``out`` first lose what XLA's dot keeps?"""
+    if not dtypes.is_inexact(inp):
+        return False
+    if dtypes.is_complex(inp):
+        return not dtypes.is_complex(out)
+    return not dtypes.is_inexact(out) or (not dtypes.is_complex(out)
+                                          and out.itemsize < inp.itemsize)
+
+
 def _dot_general(ctx, lhs, rhs, *, dimension_numbers, precision, preferred_element_type):
     (lc, rc), (lb, rb) = dimension_numbers
     out = out_ty(ctx)
@@ -236,6 +246,14 @@ def _dot_general(ctx, lhs, rhs, *, dimension_numbers, precision, preferred_eleme
         f"lhs_contracting_dimensions = [{', '.join(map(str, lc))}], "
         f"rhs_contracting_dimensions = [{', '.join(map(str, rc))}]>"),
         "precision_config": _precision_attr(precision)}
+    inp = np.dtype(ctx.avals_in[0].dtype)
+    if _narrowing(inp, np.dtype(out.dtype)):
+        # float -> int, complex -> real or a narrower float: contract in the input type,
+        # then convert (XLA's conversion), as XLA's dot with that result type computes.
+        acc = _F32 if inp in _HALF else inp
+        lhs, rhs = convert(ctx, lhs, acc), convert(ctx, rhs, acc)
+        wide = ctx.op("stablehlo.dot_general", [lhs, rhs], ty(out.shape, acc), attrs)
+        return convert(ctx, wide, out.dtype)
     if out.dtype == _BOOL:
         lhs, rhs = convert(ctx, lhs, np.int32), convert(ctx, rhs, np.int32)
         counts = ctx.op("stablehlo.dot_general", [lhs, rhs], ty(out.shape, np.int32), attrs)

@@ -279,14 +279,12 @@ def _dot_general_shape(lhs, rhs, dimension_numbers):
             + tuple(rhs.shape[d] for d in _free_dims(rhs.ndim, rb, rc)))
 
 
-def _kind(dtype) -> str:
-    if dtypes.is_bool(dtype) or dtypes.is_int(dtype):
-        return "integral"
-    return "complex" if dtypes.is_complex(dtype) else "floating"
-
-
-_COMPATIBLE = {("integral", "integral"), ("integral", "floating"),
-               ("floating", "floating"), ("complex", "complex")}
+def _bit_width(dt) -> int:
+    """JAX's bit width for dot's narrowing check (a complex type counts its parts)."""
+    dt = np.dtype(dt)
+    if dtypes.is_bool(dt):
+        return 1
+    return dt.itemsize * 8 // (2 if dtypes.is_complex(dt) else 1)
 
 
 def _dot_general_dtype(lhs, rhs, preferred_element_type):
@@ -298,17 +296,13 @@ def _dot_general_dtype(lhs, rhs, preferred_element_type):
                             f"promotes dtypes; lax does not)")
         return lhs.dtype
     pref = np.dtype(preferred_element_type)
-    for aval in (lhs, rhs):
-        if (_kind(aval.dtype), _kind(pref)) not in _COMPATIBLE:
-            raise TypeError(f"dot_general: input type {aval.dtype.name} is incompatible with "
-                            f"preferred_element_type {pref.name}; the compatible "
-                            f"(input, preferred) kinds are (integral, integral), (integral, "
-                            f"floating), (floating, floating) and (complex, complex)")
-        if (not dtypes.is_inexact(aval.dtype) and not dtypes.is_bool(aval.dtype)
-                and pref.itemsize < aval.dtype.itemsize):
-            raise TypeError(f"dot_general: preferred_element_type must not be narrower than "
-                            f"the original type, got preferred_element_type of {pref.name} "
-                            f"for inputs of type {aval.dtype.name}")
+    # JAX's (XLA's) rule: any preferred type for floating inputs (float -> int converts
+    # the result, complex -> real keeps its real part); others must not get narrower.
+    for dt in (lhs.dtype, rhs.dtype):
+        if not dtypes.is_float(dt) and pref != dt and _bit_width(pref) < _bit_width(dt):
+            raise TypeError(f"dot_general: preferred_element_type must not be narrower "
+                            f"than the original type, got preferred_element_type of "
+                            f"{pref.name} for inputs of type {dt.name}")
     return pref
 
 
@@ -320,18 +314,23 @@ def _dot_general_abstract_eval(lhs, rhs, *, dimension_numbers, precision,
     return ShapedArray(shape, dtype, weak)
 
 
-def _compute_dtype(out: np.dtype) -> np.dtype:
-    """A type to multiply and accumulate in that gives XLA's result once cast to ``out``."""
-    if dtypes.is_bool(out) or dtypes.is_int(out):
+def _wide(dt: np.dtype) -> np.dtype:
+    if dtypes.is_bool(dt) or dtypes.is_int(dt):
         return np.dtype(np.int64)  # wrap-around mod 2**64 truncates to the narrow type's
-    return _accumulate_wide(out)
+    return _accumulate_wide(dt)
+
+
+def _compute_dtype(inp: np.dtype, out: np.dtype) -> np.dtype:
+    """A type to multiply and accumulate in that gives XLA's result once converted to
+    ``out`` (with XLA's conversion: float -> int truncates and saturates)."""
+    return np.promote_types(_wide(inp), _wide(out))
 
 
 def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision, preferred_element_type):
     (lc, rc), (lb, rb) = dimension_numbers
     out_dtype = np.dtype(lhs.dtype if preferred_element_type is None
                          else preferred_element_type)
-    compute = _compute_dtype(out_dtype)
+    compute = _compute_dtype(np.promote_types(lhs.dtype, rhs.dtype), out_dtype)
     lf, rf = _free_dims(lhs.ndim, lb, lc), _free_dims(rhs.ndim, rb, rc)
 
     def size(x, dims):
@@ -348,6 +347,10 @@ def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision, preferred_eleme
                       + tuple(rhs.shape[d] for d in rf))
     if dtypes.is_bool(out_dtype):
         return out != 0
+    if dtypes.is_inexact(compute) and not dtypes.is_inexact(out_dtype) or (
+            dtypes.is_complex(compute) and not dtypes.is_complex(out_dtype)):
+        from .elementwise_math import convert_element_type as xla_convert
+        return np.asarray(xla_convert(out, new_dtype=out_dtype))
     with np.errstate(all="ignore"):
         return out.astype(out_dtype)
 
