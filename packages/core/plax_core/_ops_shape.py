@@ -53,8 +53,8 @@ def reshape(x, newshape, order: str = "C"):
     size = int(np.prod(old, dtype=np.int64))
     unknown = [i for i, d in enumerate(newshape) if d == -1]
     if len(unknown) > 1 or builtins.any(d < -1 for d in newshape):
-        raise ValueError(f"reshape: invalid new shape {newshape}: only one dimension can be "
-                         f"-1 and the others must be non-negative")
+        raise TypeError(f"reshape: invalid new shape {newshape}: only one dimension can be "
+                        f"-1 and the others must be non-negative")
     if unknown:
         known = int(np.prod([d for d in newshape if d != -1], dtype=np.int64))
         if known == 0 or size % known:
@@ -81,8 +81,8 @@ def transpose(x, axes=None):
     else:
         perm = tuple(canonicalize_axis(a, nd, "transpose") for a in axes)
         if sorted(perm) != list(range(nd)):
-            raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the "
-                             f"{nd} dimensions of an array of shape {get_aval(x).shape}")
+            raise TypeError(f"transpose: axes {tuple(axes)} are not a permutation of the "
+                            f"{nd} dimensions of an array of shape {get_aval(x).shape}")
     if perm == tuple(range(nd)):
         return as_array(x)
     return lax.transpose(x, perm)

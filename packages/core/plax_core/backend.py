@@ -170,6 +170,16 @@ def device_put(x, device=None):
     """Put a value (or pytree of values) on the default backend as plax arrays."""
     from . import tree_util
     backend = get_backend()
+    if device is not None and not (hasattr(device, "platform") and hasattr(device, "id")):
+        available = backend.devices()
+        hint = ""
+        if isinstance(device, str):
+            hint = (f" To choose a platform, pass a device from plax.devices(), e.g. "
+                    f"plax.devices({device!r})[0]" if device == backend.platform else
+                    f" No {device!r} device is available to this backend.")
+        raise ValueError(f"device_put: device must be None or a device object from "
+                         f"plax.devices(), got {device!r} of type {type(device).__name__}. "
+                         f"Available devices: {available}.{hint}")
     return tree_util.tree_map(lambda v: backend.device_put(v, device), x)
 
 

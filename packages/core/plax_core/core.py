@@ -400,6 +400,13 @@ def find_top_trace(args) -> Trace:
             main = x._trace.main
             if main.level > top.level:
                 top = main
+    stack = _state.stack
+    if top.level >= len(stack) or stack[top.level] is not top:
+        raise UnexpectedTracerError(
+            f"Encountered an unexpected tracer: a value traced by {top} was used after that "
+            f"transformation finished (or in another thread). A transformed function "
+            f"leaked it, e.g. by storing it in a global, a closure or an object attribute; "
+            f"return it as an output instead.")
     return top.with_cur_sublevel()
 
 

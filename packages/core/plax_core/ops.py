@@ -186,8 +186,12 @@ def _shapes_text(shapes) -> str:
     return shapes[0] if len(shapes) == 1 else ", ".join(shapes[:-1]) + " and " + shapes[-1]
 
 
-def broadcast_shapes(*shapes, fname: str = "broadcast_shapes") -> tuple:
-    """NumPy's broadcasting of shapes, with an error naming the function and the shapes."""
+def broadcast_shapes(*shapes, fname: str = "broadcast_shapes", error: type = ValueError) -> tuple:
+    """NumPy's broadcasting of shapes, with an error naming the function and the shapes.
+
+    ``error`` is JAX's class for the caller: ValueError for ``broadcast_shapes`` /
+    ``where`` / ``broadcast_to``, TypeError for elementwise operations (``promote_shapes``).
+    """
     shapes = [tuple(s) for s in shapes]
     rank = builtins.max((len(s) for s in shapes), default=0)
     padded = [(1,) * (rank - len(s)) + s for s in shapes]
@@ -195,8 +199,8 @@ def broadcast_shapes(*shapes, fname: str = "broadcast_shapes") -> tuple:
     for dims in zip(*padded):
         sizes = {d for d in dims if d != 1}
         if len(sizes) > 1:
-            raise ValueError(f"{fname}: incompatible shapes for broadcasting: "
-                             f"{_shapes_text(shapes)}")
+            raise error(f"{fname}: incompatible shapes for broadcasting: "
+                        f"{_shapes_text(shapes)}")
         out.append(sizes.pop() if sizes else 1)
     return tuple(out)
 
@@ -225,7 +229,7 @@ def promote_shapes(fname: str, *args):
     shapes = [get_aval(a).shape for a in args]
     if builtins.all(s == shapes[0] for s in shapes):
         return list(args)
-    out_shape = broadcast_shapes(*shapes, fname=fname)
+    out_shape = broadcast_shapes(*shapes, fname=fname, error=TypeError)
     return [a if s == out_shape or (s == () and _SCALAR_BROADCAST) else
             broadcast_to(a, out_shape, fname) for a, s in zip(args, shapes)]
 
@@ -586,8 +590,8 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
     sa = (1,) + sa0 if len(sa0) == 1 else sa0
     sb = sb0 + (1,) if len(sb0) == 1 else sb0
     if sa[-1] != sb[-2]:
-        raise ValueError(f"matmul: contracting dimensions differ: shapes {sa0} and {sb0} "
-                         f"({sa[-1]} != {sb[-2]})")
+        raise TypeError(f"matmul: contracting dimensions differ: shapes {sa0} and {sb0} "
+                        f"({sa[-1]} != {sb[-2]})")
     a, b = reshape(a, sa), reshape(b, sb)
     if len(sb) == 2:  # no batch dims on b: contract directly, output (..., m, n)
         out = lax.dot_general(a, b, (((len(sa) - 1,), (0,)), ((), ())), precision,
@@ -617,8 +621,8 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
     a, b = promote_dtypes(a, b)
     cb = len(sb) - 2 if len(sb) >= 2 else 0
     if sa[-1] != sb[cb]:
-        raise ValueError(f"dot: shapes {sa} and {sb} not aligned: {sa[-1]} (dim "
-                         f"{len(sa) - 1}) != {sb[cb]} (dim {cb})")
+        raise TypeError(f"dot: shapes {sa} and {sb} not aligned: {sa[-1]} (dim "
+                        f"{len(sa) - 1}) != {sb[cb]} (dim {cb})")
     return lax.dot_general(a, b, (((len(sa) - 1,), (cb,)), ((), ())), precision,
                            preferred_element_type)
 

@@ -39,7 +39,7 @@ def _shape_arg(fname, shape):
         raise TypeError(f"{fname}: shape must be an int or a sequence of ints, got "
                         f"{shape!r}") from None
     if any(d < 0 for d in shape):
-        raise ValueError(f"{fname}: negative dimensions are not allowed, got shape {shape}")
+        raise TypeError(f"{fname}: negative dimensions are not allowed, got shape {shape}")
     return shape
 
 
@@ -128,6 +128,9 @@ def arange(start, stop=None, step=None, dtype=None):
     start = _concrete("arange", "start", start)
     stop = None if stop is None else _concrete("arange", "stop", stop)
     step = None if step is None else _concrete("arange", "step", step)
+    if step is not None and np.all(np.asarray(step) == 0):
+        raise ZeroDivisionError(f"arange: step must not be zero, got step={step!r} "
+                                f"(start={start!r}, stop={stop!r})")  # JAX's class
     if dtype is None:
         dt = dtypes.result_type(*(x for x in (start, stop, step) if x is not None))
     else:

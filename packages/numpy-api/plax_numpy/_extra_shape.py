@@ -159,10 +159,10 @@ def pad(array, pad_width, mode="constant", **kwargs):
     nd = get_aval(x).ndim
     if callable(mode):
         raise NotImplementedError("pad: a callable mode is not supported")
-    if mode not in _PAD_MODES:
-        raise ValueError(f"pad: mode must be one of {', '.join(_PAD_MODES)}, got {mode!r}"
-                         + ("; median needs sorting (plax.numpy.median)" if mode == "median"
-                            else ""))
+    if mode not in _PAD_MODES:  # JAX's class: NotImplementedError
+        raise NotImplementedError(
+            f"pad: mode must be one of {', '.join(_PAD_MODES)}, got {mode!r}"
+            + ("; median needs sorting (plax.numpy.median)" if mode == "median" else ""))
     widths = _pairs("pad", "pad_width", pad_width, nd)
     if any(b < 0 or a < 0 for b, a in widths):
         raise ValueError(f"pad: pad_width must be non-negative, got {widths}")

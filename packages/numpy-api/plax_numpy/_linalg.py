@@ -149,6 +149,10 @@ def solve(a, b):
     vector = b_nd == 1
     if vector:
         b = b[:, None]
+    n, rows = get_aval(a).shape[-1], get_aval(b).shape[-2]
+    if rows != n:
+        raise ValueError(f"solve: a has shape {get_aval(a).shape}, so b needs {n} rows (its "
+                         f"{'only' if vector else 'second-to-last'} dimension), got {rows}")
     batch = np.broadcast_shapes(get_aval(a).shape[:-2], get_aval(b).shape[:-2])
     a = jnp.broadcast_to(a, batch + get_aval(a).shape[-2:])
     b = jnp.broadcast_to(b, batch + get_aval(b).shape[-2:])

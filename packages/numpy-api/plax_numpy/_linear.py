@@ -75,8 +75,8 @@ def inner(a, b, *, precision=None, preferred_element_type=None):
         out = ops.multiply(a, b)
         return out if preferred_element_type is None else ops.astype(out, preferred_element_type)
     if sa[-1] != sb[-1]:
-        raise ValueError(f"inner: shapes {sa} and {sb} do not match in their last "
-                         f"dimension ({sa[-1]} != {sb[-1]})")
+        raise TypeError(f"inner: shapes {sa} and {sb} do not match in their last "
+                        f"dimension ({sa[-1]} != {sb[-1]})")
     a, b = ops.promote_dtypes(a, b)
     return _contract(a, b, (((len(sa) - 1,), (len(sb) - 1,)), ((), ())), precision,
                      preferred_element_type)
@@ -123,9 +123,9 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
         cb = tuple(ops.canonicalize_axis(x, len(sb), "tensordot") for x in ax_b)
     for x, y in zip(ca, cb):
         if sa[x] != sb[y]:
-            raise ValueError(f"tensordot: shape mismatch: a has shape {sa} and b has shape "
-                             f"{sb}; axis {x} of a has size {sa[x]} but axis {y} of b has "
-                             f"size {sb[y]}")
+            raise TypeError(f"tensordot: shape mismatch: a has shape {sa} and b has shape "
+                            f"{sb}; axis {x} of a has size {sa[x]} but axis {y} of b has "
+                            f"size {sb[y]}")
     a, b = ops.promote_dtypes(a, b)
     return _contract(a, b, ((ca, cb), ((), ())), precision, preferred_element_type)
 

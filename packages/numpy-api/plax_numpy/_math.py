@@ -397,7 +397,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         raise ValueError("where: either both or neither of x and y should be given")
     c = ops.operand(condition, "where")
     x, y = ops.promote_dtypes(ops.operand(x, "where", 1), ops.operand(y, "where", 2))
-    c, x, y = ops.promote_shapes("where", ops._to_bool(c), x, y)
+    c = ops._to_bool(c)
     shape = ops.broadcast_shapes(*(get_aval(v).shape for v in (c, x, y)), fname="where")
     c, x, y = (ops.broadcast_to(v, shape, "where") for v in (c, x, y))
     return lax.select(c, x, y)

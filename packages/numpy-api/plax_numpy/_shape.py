@@ -105,14 +105,14 @@ def concatenate(arrays, axis=0, dtype=None):
     nd = len(shapes[0])
     for i, s in enumerate(shapes[1:], 1):
         if len(s) != nd:
-            raise ValueError(f"concatenate: all the input arrays must have the same number of "
-                             f"dimensions, but the array at index 0 has shape {shapes[0]} and "
-                             f"the array at index {i} has shape {s}")
+            raise TypeError(f"concatenate: all the input arrays must have the same number of "
+                            f"dimensions, but the array at index 0 has shape {shapes[0]} and "
+                            f"the array at index {i} has shape {s}")
     axis = ops.canonicalize_axis(axis, nd, "concatenate")
     for i, s in enumerate(shapes[1:], 1):
         for d in range(nd):
             if d != axis and s[d] != shapes[0][d]:
-                raise ValueError(
+                raise TypeError(
                     f"concatenate: all the input array dimensions except for the "
                     f"concatenation axis must match exactly, but along dimension {d}, the "
                     f"array at index 0 has shape {shapes[0]} and the array at index {i} has "

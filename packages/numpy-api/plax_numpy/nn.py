@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
-from plax_core import dtypes, lax, ops
+from plax_core import core, dtypes, lax, ops
 from plax_core.core import get_aval
 
 from ._custom_jvp import with_jvps
@@ -198,9 +200,14 @@ def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
 def one_hot(x, num_classes, *, dtype=None, axis=-1):
     """``x[..., None] == arange(num_classes)`` as ``dtype`` (default float)."""
     x = ops.operand(x, "one_hot")
-    num_classes = int(num_classes)
-    dt = dtypes.canonicalize_dtype(dtype) if dtype is not None else \
-        dtypes.default_float_dtype()
+    try:
+        num_classes = operator.index(core.concrete_or_error(None, num_classes,
+                                                            "one_hot argument 'num_classes'"))
+    except TypeError as e:
+        if isinstance(e, core.ConcretizationTypeError):
+            raise
+        raise TypeError(f"one_hot: num_classes must be an int, got {num_classes!r}") from None
+    dt = dtypes.check_user_dtype(dtype, "one_hot") or dtypes.default_float_dtype()
     nd = get_aval(x).ndim
     axis = ops.canonicalize_axis(axis, nd + 1, "one_hot")
     out_shape = get_aval(x).shape[:axis] + (num_classes,) + get_aval(x).shape[axis:]

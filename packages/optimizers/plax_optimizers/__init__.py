@@ -101,9 +101,14 @@ def optimizer(opt_maker):
     pytrees of parameters and gradients and an ``OptimizerState``.
     """
 
+    name = opt_maker.__name__
+
     @functools.wraps(opt_maker)
     def tree_opt_maker(*args, **kwargs):
-        init, update, get_params = opt_maker(*args, **kwargs)
+        try:
+            init, update, get_params = opt_maker(*args, **kwargs)
+        except _BadStepSize as e:
+            raise TypeError(f"{name}: {e}") from None
 
         @functools.wraps(init)
         def tree_init(x0_tree):
@@ -117,7 +122,7 @@ def optimizer(opt_maker):
 
         @functools.wraps(update)
         def tree_update(i, grad_tree, opt_state):
-            flat_states, tree_def, subtree_defs = opt_state
+            flat_states, tree_def, subtree_defs = _unpack_state(name, "update", opt_state)
             grads, grad_def = tree_flatten(grad_tree)
             if grad_def != tree_def:
                 raise TypeError(f"optimizer update function was passed a gradient tree that "
@@ -125,8 +130,10 @@ def optimizer(opt_maker):
                                 f"was initialized: parameter tree {tree_def} and grad tree "
                                 f"{grad_def}.")
             new_flat = []
-            for g, flat, sub in zip(grads, flat_states, subtree_defs):
-                new_state = update(i, g, tree_unflatten(sub, flat))
+            for n, (g, flat, sub) in enumerate(zip(grads, flat_states, subtree_defs)):
+                state = tree_unflatten(sub, flat)
+                _check_grad_shape(name, grad_tree, n, g, get_params(state))
+                new_state = update(i, g, state)
                 leaves, new_sub = tree_flatten(new_state)
                 if new_sub != sub:
                     raise TypeError(f"optimizer update function produced an output "
@@ -137,7 +144,7 @@ def optimizer(opt_maker):
 
         @functools.wraps(get_params)
         def tree_get_params(opt_state):
-            flat_states, tree_def, subtree_defs = opt_state
+            flat_states, tree_def, subtree_defs = _unpack_state(name, "get_params", opt_state)
             params = [get_params(tree_unflatten(sub, flat))
                       for flat, sub in zip(flat_states, subtree_defs)]
             return tree_unflatten(tree_def, params)
@@ -393,10 +400,46 @@ def make_schedule(scalar_or_schedule) -> Schedule:
     """A schedule: ``scalar_or_schedule`` itself if callable, else a constant one."""
     if callable(scalar_or_schedule):
         return scalar_or_schedule
-    if jnp.ndim(scalar_or_schedule) == 0:
+    dtype = getattr(scalar_or_schedule, "dtype", None)
+    if dtype is None and isinstance(scalar_or_schedule, (bool, int, float)):
+        dtype = jnp.result_type(scalar_or_schedule)
+    if dtype is not None and dtype.kind in "iuf" and jnp.ndim(scalar_or_schedule) == 0:
         return constant(scalar_or_schedule)
-    raise TypeError(f"a step size must be a scalar or a schedule (a callable), got "
-                    f"{type(scalar_or_schedule).__name__}")
+    raise _BadStepSize(f"step_size must be a real scalar or a schedule (a callable from the "
+                       f"step number to the step size), got {scalar_or_schedule!r} of type "
+                       f"{type(scalar_or_schedule).__name__}")
+
+
+class _BadStepSize(TypeError):
+    """An invalid step size (the optimizer constructor re-raises it with its name)."""
+
+
+def _unpack_state(opt_name: str, fname: str, opt_state):
+    """``opt_state``'s three fields, or JAX's class of error saying what was passed."""
+    if isinstance(opt_state, OptimizerState):
+        return opt_state
+    try:
+        flat_states, tree_def, subtree_defs = opt_state
+    except (TypeError, ValueError) as e:  # JAX's classes: not iterable / wrong length
+        shape = getattr(opt_state, "shape", None)
+        got = (f"an array of shape {shape}" if shape is not None else
+               f"{type(opt_state).__name__} {opt_state!r}"[:200])
+        raise type(e)(f"{opt_name} {fname}: expected the OptimizerState returned by "
+                      f"init_fun or update_fun, got {got}. (Pass the optimizer state, not "
+                      f"the parameters; update_fun's arguments are (step, grads, "
+                      f"opt_state).)") from None
+    return flat_states, tree_def, subtree_defs
+
+
+def _check_grad_shape(opt_name: str, grad_tree, n: int, grad, param) -> None:
+    """JAX's TypeError (an elementwise broadcast) for a gradient shaped unlike its
+    parameter, naming the parameter's path and both shapes."""
+    g_shape, p_shape = jnp.shape(grad), jnp.shape(param)
+    if g_shape != p_shape:
+        path = tree_util.keystr(tree_util.tree_flatten_with_path(grad_tree)[0][n][0])
+        raise TypeError(f"{opt_name} update: the gradient for parameter "
+                        f"{path or '(the only leaf)'} has shape {g_shape}, but the parameter "
+                        f"has shape {p_shape}; gradients must have their parameters' shapes.")
 
 
 # ------------------------------------------------------------------ utilities

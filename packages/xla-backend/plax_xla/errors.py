@@ -86,5 +86,5 @@ def explain_concretization_error(error: ConcretizationTypeError, fun, transform:
                  f"plax.numpy.where (or a loop with plax.lax.while_loop / fori_loop), or, "
                  f"if the argument is a configuration value rather than data, mark it "
                  f"static: jit({name}, {static_hint}).")
-    new = ConcretizationTypeError("\n".join(lines))
+    new = type(error)("\n".join(lines))  # keep JAX's subclass (TracerBoolConversionError, ...)
     return new

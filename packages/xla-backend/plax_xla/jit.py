@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from plax_core import core, dtypes, tree_util
+from plax_core import core, dtypes, errors, tree_util
 from plax_core.array import Array
 from plax_core.backend import get_backend
 from plax_core.caches import LRUCache
@@ -314,7 +314,8 @@ class JitFunction:
         flat_fun, store = flatten_fun(with_static, in_tree)
         try:
             jaxpr, consts = trace_to_jaxpr(flat_fun, avals)
-        except core.ConcretizationTypeError as e:
+        except (core.ConcretizationTypeError, errors.TracerArrayConversionError,
+                errors.TracerIntegerConversionError) as e:
             raise explain_concretization_error(e, self._fun, "jit", self._arg_names(
                 args, kwargs, static_pos, in_tree)) from None
         return ClosedJaxpr(jaxpr, consts), store["out_tree"]

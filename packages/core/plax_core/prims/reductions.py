@@ -382,7 +382,7 @@ def dot(lhs, rhs, precision=None, preferred_element_type=None):
     check_array("dot", rhs, 1)
     ls, rs = get_aval(lhs).shape, get_aval(rhs).shape
     if not (1 <= len(ls) <= 2 and 1 <= len(rs) <= 2 and ls[-1] == rs[0]):
-        raise TypeError(f"Incompatible shapes for dot: got {ls} and {rs}.")
+        raise ValueError(f"Incompatible shapes for dot: got {ls} and {rs}.")
     return dot_general(lhs, rhs, (((len(ls) - 1,), (0,)), ((), ())), precision,
                        preferred_element_type)
 

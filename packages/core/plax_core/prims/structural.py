@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..core import ConcretizationTypeError, Primitive, ShapedArray, Tracer, get_aval, is_array_like
+from ..core import Primitive, ShapedArray, Tracer, get_aval, is_array_like
+from ..errors import JAXTypeError
 
 _pyslice = builtins.slice
 
@@ -59,7 +60,7 @@ def canonical_shape(name: str, shape, what: str = "shape") -> tuple[int, ...]:
     for d in shape:
         try:
             out.append(operator.index(d))
-        except ConcretizationTypeError:
+        except JAXTypeError:  # a traced value: keep JAX's class
             raise
         except TypeError:
             raise TypeError(f"{name}: {what} must be a sequence of non-negative integers, "
@@ -78,7 +79,7 @@ def canonical_ints(name: str, values, what: str) -> tuple[int, ...]:
     for v in values:
         try:
             out.append(operator.index(v))
-        except ConcretizationTypeError:
+        except JAXTypeError:  # a traced value: keep JAX's class
             raise
         except TypeError:
             raise TypeError(f"{name}: {what} must be a sequence of integers, got "
@@ -90,7 +91,7 @@ def canonical_axis(name: str, axis, ndim: int, what: str = "axis") -> int:
     """``axis`` in ``[0, ndim)``, accepting negative values as NumPy does."""
     try:
         a = operator.index(axis)
-    except ConcretizationTypeError:
+    except JAXTypeError:  # a traced value: keep JAX's class
         raise
     except TypeError:
         raise TypeError(f"{name}: {what} must be an integer, got {axis!r}") from None
@@ -149,12 +150,14 @@ def _fresh(x: np.ndarray) -> np.ndarray:
     return np.array(x, copy=True)
 
 
-def _check_unique_in_range(name: str, dims, ndim: int, what: str = "dimensions"):
+def _check_unique_in_range(name: str, dims, ndim: int, what: str = "dimensions",
+                           error: type = ValueError):
+    """``error`` is JAX's class for ``name`` (ValueError, but TypeError for ``rev``)."""
     if len(set(dims)) != len(dims):
-        raise ValueError(f"{name}: {what} must be unique, got {tuple(dims)}")
+        raise error(f"{name}: {what} must be unique, got {tuple(dims)}")
     if any(not 0 <= d < ndim for d in dims):
-        raise ValueError(f"{name}: {what} {tuple(dims)} out of range for an array of "
-                         f"rank {ndim}")
+        raise error(f"{name}: {what} {tuple(dims)} out of range for an array of "
+                    f"rank {ndim}")
 
 
 # ------------------------------------------------------------- broadcast_in_dim
@@ -229,9 +232,9 @@ def broadcast_to_rank(x, rank: int):
 
 def _reshape_shape(operand, *, new_sizes, dimensions, sharding):
     if math.prod(new_sizes) != operand.size:
-        raise TypeError(f"reshape total size must be unchanged, got new_sizes {new_sizes} "
-                        f"(of total size {math.prod(new_sizes)}) for shape {operand.shape} "
-                        f"(of total size {operand.size}).")
+        raise ValueError(f"reshape total size must be unchanged, got new_sizes {new_sizes} "
+                         f"(of total size {math.prod(new_sizes)}) for shape {operand.shape} "
+                         f"(of total size {operand.size}).")  # JAX's class: ValueError
     if dimensions is not None and sorted(dimensions) != list(range(operand.ndim)):
         raise TypeError(f"reshape dimensions must be a permutation of operand dimensions, "
                         f"got dimensions {dimensions} for shape {operand.shape}.")
@@ -341,7 +344,7 @@ def transpose(operand, permutation):
 
 
 def _rev_shape(operand, *, dimensions):
-    _check_unique_in_range("rev", dimensions, operand.ndim)
+    _check_unique_in_range("rev", dimensions, operand.ndim, error=TypeError)
     return operand.shape
 
 
@@ -774,7 +777,7 @@ def iota(dtype, size: int):
     dtype = dtypes.canonicalize_dtype(dtype)
     try:
         size = operator.index(size)
-    except ConcretizationTypeError:
+    except JAXTypeError:  # a traced value: keep JAX's class
         raise
     except TypeError:
         raise TypeError(f"iota: size must be a non-negative integer, got {size!r}") from None

@@ -38,7 +38,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import dtypes
-from ..core import ConcretizationTypeError, Primitive, ShapedArray, get_aval
+from ..core import Primitive, ShapedArray, get_aval
+from ..errors import JAXTypeError
 from .reductions import (
     _ANY,
     _NUMBER,
@@ -76,7 +77,7 @@ def stride_dim(n: int, window: int, stride: int) -> int:
 def _ints(name: str, values, what: str, n: int | None = None, positive=True):
     try:
         out = tuple(operator.index(v) for v in values)
-    except ConcretizationTypeError:
+    except JAXTypeError:  # a traced value: keep JAX's class
         raise
     except TypeError:
         raise TypeError(f"{name}: {what} must be a sequence of integers, got "
@@ -92,7 +93,7 @@ def _ints(name: str, values, what: str, n: int | None = None, positive=True):
 def _pairs(name: str, padding, n: int):
     try:
         out = tuple((operator.index(lo), operator.index(hi)) for lo, hi in padding)
-    except ConcretizationTypeError:
+    except JAXTypeError:  # a traced value: keep JAX's class
         raise
     except (TypeError, ValueError):
         raise TypeError(f"{name}: padding must be 'SAME', 'VALID', 'SAME_LOWER' or a "
