@@ -221,7 +221,7 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
                     ragged_all_to_all ragged_all_to_all_p with_sharding_constraint
                     sharding_constraint_p""", _PARALLEL),
         **_group("""bessel_i0e_p bessel_i1e_p igamma_p igammac_p igamma_grad_a
-                    igamma_grad_a_p polygamma_p zeta_p random_gamma_grad
+                    igamma_grad_a_p polygamma_p zeta_p
                     regularized_incomplete_beta_p""",
                  _SPECIAL_PRIM),
         **_group("""approx_top_k_p create_token_p after_all_p dce_sink_p device_put_p
@@ -261,10 +261,9 @@ NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
                  "not written (plax's eigh/svd use LAPACK)"),
     },
     "plax.random": {
-        **_group("clone key_dtype random_gamma_p",
-                 "typed PRNG keys (jax.random.key) are not built: plax keys are raw "
-                 "uint32 arrays, so key cloning and key dtypes have nothing to act on; "
-                 "gamma is not a primitive in plax"),
+        **_group("random_gamma_p",
+                 "gamma sampling is composed of lax operations with a custom_jvp (the "
+                 "implicit gradient, plax.lax.random_gamma_grad), not a primitive"),
     },
     "plax.nn": _group("get_scaled_dot_general_config scaled_dot_general scaled_matmul",
                       _FP8_SCALED),

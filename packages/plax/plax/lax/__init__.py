@@ -8,6 +8,7 @@ import plax_core.lax as _impl
 import plax_numpy.scipy.special as _special
 from plax._forward import forward as _forward
 from plax_core.lax import *  # noqa: F403
+from plax_random.gamma_grad import random_gamma_grad  # noqa: F401  (d gamma sample / d a)
 
 from . import linalg  # noqa: F401  (JAX's submodule)
 
