@@ -334,11 +334,11 @@ def _lentz_complex(b_re, b_im, a_fn, b_step, eps, tiny, cap):
 def _sici_impl(x):
     eps, tiny = _eps(x), _tiny(x)
     t = jnp.abs(x)
-    small = t <= 2.0
+    small = t <= 4.0  # the fraction converges slowly near 2 and loses ~1e-5 in float32
     ts = jnp.where(small, t, 1.0)
     # Si = sum (-1)^k t^(2k+1) / ((2k+1)(2k+1)!), Ci = gamma + ln t + sum (-1)^k t^2k / (2k (2k)!)
     si_c, ci_c, fact = [], [0.0], 1.0
-    for k in range(16):
+    for k in range(20):
         fact *= (2 * k) * (2 * k + 1) if k else 1.0
         si_c.append((-1.0) ** k / ((2 * k + 1) * fact))
         if k:
@@ -346,7 +346,7 @@ def _sici_impl(x):
     t2 = ts * ts
     si_s = ts * _horner(si_c, t2)
     ci_s = _EULER + jnp.log(ts) + _horner(ci_c, t2)
-    tb = jnp.where(small, 3.0, jnp.where(jnp.isinf(t), 1e6, t))
+    tb = jnp.where(small, 5.0, jnp.where(jnp.isinf(t), 1e6, t))
     hr, hi = _lentz_complex(jnp.ones_like(tb), tb, lambda k: -k * k, 2.0, eps, tiny,
                             1000)
     hr, hi = _cmul(jnp.cos(tb), -jnp.sin(tb), hr, hi)
