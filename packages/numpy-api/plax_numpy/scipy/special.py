@@ -7,20 +7,16 @@ import numpy as np
 from plax_core import lax, ops
 from plax_core.core import get_aval
 
+from .._custom_jvp import with_jvps
 from .._math import _inexact_unary
 from .special_extra import *  # noqa: F401,F403
 from .special_extra import __all__ as _extra_all
-from .special_hyp import *  # noqa: F401,F403
-from .special_hyp import __all__ as _hyp_all
 from .special_incomplete import *  # noqa: F401,F403
 from .special_incomplete import __all__ as _incomplete_all
-from .special_more import *  # noqa: F401,F403
-from .special_more import __all__ as _more_all
 
 __all__ = ["logsumexp", "expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma",
            "xlogy", "xlog1py", "ndtr", "ndtri", "log_ndtr", "softmax", "log_softmax",
-           "entr", "gamma", *_extra_all, *_incomplete_all, *_more_all,
-           *_hyp_all]
+           "entr", "gamma", *_extra_all, *_incomplete_all]
 
 
 def _unary(name, laxfn):
@@ -50,8 +46,13 @@ def gamma(x):
 
 
 def logit(x):
-    """log(x / (1 - x))."""
+    """log(x / (1 - x)); derivative 1 / (x (1 - x)) (JAX's rule: +inf at 0 and 1)."""
     (x,) = ops.promote_args_inexact("logit", x)
+    return _logit(x)
+
+
+@with_jvps(lambda g, ans, x: lax.div(g, lax.mul(x, lax.sub(_c(x, 1), x))))
+def _logit(x):
     return lax.log(lax.div(x, lax.sub(_c(x, 1), x)))
 
 
