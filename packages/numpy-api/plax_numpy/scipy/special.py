@@ -11,12 +11,17 @@ from .._custom_jvp import with_jvps
 from .._math import _inexact_unary
 from .special_extra import *  # noqa: F401,F403
 from .special_extra import __all__ as _extra_all
+from .special_hyp import *  # noqa: F401,F403
+from .special_hyp import __all__ as _hyp_all
 from .special_incomplete import *  # noqa: F401,F403
 from .special_incomplete import __all__ as _incomplete_all
+from .special_more import *  # noqa: F401,F403
+from .special_more import __all__ as _more_all
 
 __all__ = ["logsumexp", "expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma",
            "xlogy", "xlog1py", "ndtr", "ndtri", "log_ndtr", "softmax", "log_softmax",
-           "entr", "gamma", *_extra_all, *_incomplete_all]
+           "entr", "gamma", *_extra_all, *_incomplete_all, *_more_all,
+           *_hyp_all]
 
 
 def _unary(name, laxfn):
