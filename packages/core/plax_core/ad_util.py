@@ -15,7 +15,7 @@ from .core import Primitive, get_aval
 
 __all__ = ["stop_gradient", "stop_gradient_p"]
 
-stop_gradient_p = Primitive("stop_gradient")
+stop_gradient_p = Primitive("stop_gradient", family="elementwise")
 stop_gradient_p.def_abstract_eval(lambda x: x)
 stop_gradient_p.def_impl(lambda x: np.array(x, copy=True))
 

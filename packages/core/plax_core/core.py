@@ -149,9 +149,10 @@ class Primitive:
 
     multiple_results = False
 
-    def __init__(self, name: str, multiple_results: bool = False):
+    def __init__(self, name: str, multiple_results: bool = False, family: str | None = None):
         self.name = name
         self.multiple_results = multiple_results
+        self.family = family   # where its rules live in every package (plax_core.extend)
         self.impl: Callable | None = None
         self._abstract_eval: Callable | None = None
 

@@ -14,7 +14,18 @@ FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "wind
 
 
 def family_modules() -> list:
-    return [importlib.import_module(f"{__name__}.{name}") for name in FAMILIES]
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in FAMILIES]
+    for name, module in zip(FAMILIES, modules):
+        for value in vars(module).values():
+            if isinstance(value, Primitive) and value.family is None:
+                value.family = name
+    return modules
+
+
+def python_name(primitive: Primitive) -> str:
+    """The name a primitive's object has in Python code (``dot_general_p``): one search for
+    it finds the primitive's rules in every package."""
+    return primitive.name.replace("-", "_") + "_p"
 
 
 def all_primitives() -> list[Primitive]:
