@@ -47,8 +47,10 @@ LOCAL_DEPS = {
     "plax": [name for name in PACKAGES if name != "plax"],
 }
 
-# The third-party plugin that core's tests install to prove the extension story.
-COUNTPRIMS = "packages/core/tests/thirdparty/plax-countprims"
+# The third-party plugins that core's tests install to prove the extension story: a
+# transformation, a primitive with every rule, a backend (docs/plugins.md walks through them).
+THIRDPARTY = [f"packages/core/tests/thirdparty/{name}"
+              for name in ("plax-countprims", "plax-diffop", "plax-checkbackend")]
 
 TEST_TOOLS = ["pytest", "pytest-xdist", "flit"]  # flit: the wheel-install test builds
 RUFF = "ruff==0.17.6"
@@ -75,14 +77,14 @@ def _package_session(name):
     def session_fn(session):
         paths = [_path(dep) for dep in LOCAL_DEPS[name]] + [_path(name)]
         if name == "core":
-            paths.append(COUNTPRIMS)
+            paths += THIRDPARTY
         session.install(*TEST_TOOLS, *paths)
         _pytest(session, _tests(name))
 
     local = ", ".join([name, *LOCAL_DEPS[name]])
     session_fn.__doc__ = f"Test plax-{name} alone: a fresh venv with {local} (non-editable)."
     if name == "core":
-        session_fn.__doc__ = "Test plax-core alone (+ the third-party plugin plax-countprims)."
+        session_fn.__doc__ = "Test plax-core alone (+ the third-party plugins of its tests)."
     if name == "plax":
         session_fn.__doc__ = "Test the meta-package plax: a fresh venv with every package."
     return session_fn
@@ -98,7 +100,7 @@ def tests(session):
     editable = []
     for name in PACKAGES:
         editable += ["-e", _path(name)]
-    session.install(*TEST_TOOLS, *editable, COUNTPRIMS)
+    session.install(*TEST_TOOLS, *editable, *THIRDPARTY)
     _pytest(session, *[_tests(name) for name in PACKAGES])
 
 

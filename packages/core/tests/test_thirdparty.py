@@ -7,9 +7,11 @@ transformations (``grad``, ``vmap``, ``jit``) skip where those packages are abse
 (``nox -s core`` installs plax-core alone).
 """
 
+import ast
 import importlib
 import importlib.metadata
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,6 +55,38 @@ def diffop():
 @pytest.fixture
 def checkbackend():
     return _plugin("plax_checkbackend", "checkbackend")
+
+
+# ------------------------------------------------------------------ the contract
+
+# What plax_core.extend says a plugin may import (+ plax-xla's public StableHLO builder,
+# which a lowering rule uses: docs/extend.md).
+PUBLIC = {"plax_core.extend", "plax_core.lax", "plax_core.dtypes", "plax_core.tree_util",
+          "plax_core.config", "plax_core.errors", "plax_core.numpy_semantics",
+          "plax_xla.mlir"}
+PLUGIN_SOURCES = sorted((Path(__file__).parent / "thirdparty").glob("*/plax_*/*.py"))
+
+
+def _plax_imports(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in ("plax_core", "plax_xla"):    # from plax_core import lax
+                yield from (f"{node.module}.{a.name}" for a in node.names)
+            else:
+                yield node.module
+
+
+@pytest.mark.parametrize("path", PLUGIN_SOURCES, ids=lambda p: p.parent.name)
+def test_plugins_import_only_the_contract(path):
+    used = {m for m in _plax_imports(path) if m.split(".")[0].startswith("plax")}
+    assert used and used <= PUBLIC, sorted(used - PUBLIC)
+
+
+def test_all_three_plugins_are_checked():
+    assert {p.parent.name for p in PLUGIN_SOURCES} == {
+        "plax_countprims", "plax_diffop", "plax_checkbackend"}
 
 
 # ------------------------------------------------------------------ plax-diffop

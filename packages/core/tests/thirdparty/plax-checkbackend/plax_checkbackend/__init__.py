@@ -109,26 +109,32 @@ def _compare(primitive, params, index, got, want):
                               f"{want[first]!r}")
 
 
-def _chosen_names(registry):
-    """(primary, reference) backend names: ``PLAX_CHECK_BACKENDS`` or the defaults."""
+def _requested() -> bool:
+    platforms = config.read("platforms") or ""
+    return NAME in {p.strip().lower() for p in str(platforms).split(",")}
+
+
+def _candidates(registry):
+    """(primary names to try in order, reference name): ``PLAX_CHECK_BACKENDS`` or the
+    defaults (every other backend, best first, against core's NumPy backend)."""
     setting = os.environ.get("PLAX_CHECK_BACKENDS", "")
     names = [n.strip() for n in setting.split(",") if n.strip()]
-    if names:
-        if len(names) != 2 or NAME in names or not set(names) <= set(registry.backends):
-            raise BackendUnavailable(
-                f"PLAX_CHECK_BACKENDS={setting!r} must name two registered backends "
-                f"other than {NAME!r} (registered: {sorted(registry.backends)})")
-        return names
-    others = sorted((e for e in registry.backends.values() if e.name != NAME),
-                    key=lambda e: -e.priority)
-    return [e.name for e in others], "numpy"
+    if not names:
+        others = sorted((e for e in registry.backends.values() if e.name != NAME),
+                        key=lambda e: -e.priority)
+        return [e.name for e in others], "numpy"
+    if len(names) != 2 or NAME in names or not set(names) <= set(registry.backends):
+        raise BackendUnavailable(
+            f"PLAX_CHECK_BACKENDS={setting!r} must name two registered backends other "
+            f"than {NAME!r}, primary first (registered: {sorted(registry.backends)})")
+    return names[:1], names[1]
 
 
 def make_backend() -> CheckingBackend:
+    if not _requested():        # never built by accident: it runs everything twice
+        raise BackendUnavailable(f"used only when PLAX_PLATFORMS names {NAME!r}")
     registry = get_registry()
-    primaries, reference = _chosen_names(registry)
-    if isinstance(primaries, str):
-        primaries = [primaries]
+    primaries, reference = _candidates(registry)
     # The other backends are built as if no platform were requested: PLAX_PLATFORMS
     # names this one.
     reasons = []

@@ -3,12 +3,13 @@
 Installed with pip, it reaches plax only through the ``plax`` entry-point group; the
 transformation is then ``plax_core.transformations.count_primitives``.  It is a Trace
 and Tracer of its own plus one rule table, the template for any plugin transformation.
+It imports ``plax_core.extend`` (the plugin contract) and public modules only.
 """
 
 from collections import Counter
 
-import plax_core
-from plax_core import Trace, Tracer, hookimpl, new_main, tree_util
+from plax_core import tree_util
+from plax_core.extend import Trace, Tracer, get_aval, hookimpl, new_main
 
 
 class CountTracer(Tracer):
@@ -20,7 +21,7 @@ class CountTracer(Tracer):
 
     @property
     def aval(self):
-        return plax_core.get_aval(self.value)
+        return get_aval(self.value)
 
     def full_lower(self):
         return self
