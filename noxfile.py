@@ -34,7 +34,7 @@ PACKAGES = {
     "plax": "plax",
 }
 
-# session name -> the local packages it needs besides its own (layers: DESIGN.md)
+# session name -> the local packages it needs besides its own (layers: docs/design.md)
 LOCAL_DEPS = {
     "core": [],
     "autodiff": ["core"],

@@ -7,7 +7,7 @@
 
 Each measurement runs in a fresh process (``--worker LIB WORKLOAD``), plax and JAX
 interleaved round by round, with ``GLIBC_TUNABLES=glibc.malloc.hugetlb=1`` (large
-fresh XLA buffers otherwise page-fault heavily here; DESIGN.md) and a pause between
+fresh XLA buffers otherwise page-fault heavily here; docs/design.md) and a pause between
 processes so BLAS threads of the previous one are idle.  A workload is written once
 against a small namespace (``np``, ``jit``, ``grad``, ``vmap``, ...) that either
 library fills.  The table shows the median over rounds and the ratio plax/JAX.

@@ -11,7 +11,7 @@ from plax_core.core import get_aval
 
 from ._custom_jvp import with_jvps
 from ._math import logaddexp
-from ._nn_extra import *  # noqa: F401,F403  (issue 9 breadth)
+from ._nn_extra import *  # noqa: F401,F403
 from ._nn_extra import __all__ as _extra_all
 from .scipy.special import logsumexp
 

@@ -1,4 +1,4 @@
-"""Audit (issue 9): every public plax.numpy / linalg / fft / scipy.special / nn function
+"""Audit: every public plax.numpy / linalg / fft / scipy.special / nn function
 is exercised by at least one test file in this directory.
 
 The check is textual: a name counts as exercised when some test source (other than the

@@ -1,4 +1,4 @@
-"""Gradient audit (issue 9): every differentiable public plax.numpy / linalg / fft /
+"""Gradient audit: every differentiable public plax.numpy / linalg / fft /
 scipy.special / nn function has its derivatives checked by ``check_grads``.
 
 The check is textual, like test_audit.py. A *grad region* of a test file is a top-level

@@ -204,7 +204,7 @@ def _group(names, reason):
 
 
 _PARALLEL = ("a collective or sharding operation: these belong to plax-parallel (planned in "
-             "DESIGN.md, not built yet), which will add the primitives with their rules")
+             "docs/design.md, not built yet), which will add the primitives with their rules")
 _SPECIAL_PRIM = ("a special-function primitive: plax computes this function in "
                  "plax.scipy.special from elementwise primitives; core has no lax-level "
                  "primitive for it yet")

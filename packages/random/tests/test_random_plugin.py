@@ -38,7 +38,7 @@ def test_plugin_loaded_by_core():
 
 
 def test_sources_import_only_core_numpy_and_stdlib():
-    """DESIGN.md layer 1: plax-random depends on plax-core alone (and never on jax)."""
+    """docs/design.md, layer 1: plax-random depends on plax-core alone (and never on jax)."""
     import ast
     import pathlib
     import sys

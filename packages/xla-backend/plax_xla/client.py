@@ -2,7 +2,7 @@
 
 This is the only module that imports ``jaxlib`` (the GPU module asks it for a client
 too).  jaxlib's convenient paths try to ``import jax`` on every call (~100 us), so
-plax uses the fast ones measured in DESIGN.md:
+plax uses the fast ones measured in docs/design.md:
 
 - host -> device: ``xc.batched_device_put`` with a duck-typed aval (plax's
   ``ShapedArray`` serves) and a ``SingleDeviceSharding`` that can describe itself as
@@ -16,7 +16,7 @@ plax uses the fast ones measured in DESIGN.md:
 Compiled executables are cached by (module text, device, compile options), in a
 bounded LRU cache (``executable_cache_size``): a retrace that produces the same
 StableHLO never compiles twice, nor do two threads compiling it at once; with
-``PLAX_COMPILATION_CACHE_DIR`` set they persist across processes (DESIGN.md: a
+``PLAX_COMPILATION_CACHE_DIR`` set they persist across processes (docs/design.md: a
 68 ms compile loads in 8 ms), keyed on the jaxlib version, platform version, device
 kind, XLA flags and compile options too.
 

@@ -3,7 +3,7 @@
 The PyPI packages ``jax-cuda12-pjrt`` / ``jax-cuda12-plugin`` ship the plugin as
 ``jax_plugins/xla_cuda12/xla_cuda_plugin.so``; that package's ``__init__`` imports
 ``jax``, so plax finds the file with ``importlib.util.find_spec`` without importing
-it (``PLAX_CUDA_PLUGIN`` may name the file instead).  Then, as DESIGN.md measured:
+it (``PLAX_CUDA_PLUGIN`` may name the file instead).  Then, as docs/design.md records:
 load it (once), initialize it (only after loading), and make a client; without a
 visible GPU the last step fails and plax says so and stays on the CPU.
 """

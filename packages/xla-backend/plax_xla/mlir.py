@@ -2,7 +2,7 @@
 
 plax writes StableHLO by string formatting, in MLIR's generic operation syntax
 (``%3 = "stablehlo.add"(%1, %2) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>``),
-which is uniform for every op; DESIGN.md measured it 10x faster to build than
+which is uniform for every op; docs/design.md records it 10x faster to build than
 jaxlib's MLIR bindings, and compilation dominates either way.
 
 A lowering rule is ``rule(ctx, *operands, **params)``: ``ctx`` is the

@@ -1,4 +1,4 @@
-"""Control flow under jit composed with grad, jvp and vmap (issue #6's acceptance).
+"""Control flow under jit composed with grad, jvp and vmap.
 
 Oracles are Python loops on NumPy and finite differences; the transformations come
 from the registry, so each test skips where the package providing one is absent.
