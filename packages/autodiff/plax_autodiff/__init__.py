@@ -9,10 +9,12 @@ primitive; ``grad`` is ``vjp`` with a unit cotangent.  Everything nests to any
 order, because each transformation call pushes its own level on core's trace stack.
 
 Rules live in the registry's ``"jvp"``, ``"transpose"`` and ``"partial_eval"``
-tables, filled by this package's plugin (``plugin.py``) for every core primitive.
-``custom_jvp``/``custom_vjp`` (``custom.py``) and ``checkpoint`` (``checkpoint.py``)
-are higher-order primitives whose parameters are jaxprs; other transformations add
-their own rules for them through the registry.
+tables, filled for every core primitive by the modules of ``rules/`` (one per primitive
+family, each keyed by the primitive objects) that this package's plugin registers.
+``custom_jvp``/``custom_vjp`` (``custom.py``) and ``checkpoint`` (``checkpointing.py``)
+are higher-order primitives whose parameters are jaxprs (``HigherOrderPrimitive``s of
+``plax_core.extend``), so other transformations' generic rules for such primitives
+serve them.
 """
 
 from plax_core.ad_util import stop_gradient
