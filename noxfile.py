@@ -67,6 +67,9 @@ def _tests(name):
 def _pytest(session, *test_dirs):
     # With plax-xla installed every eager op compiles once; tests don't need optimised code.
     session.env.setdefault("PLAX_XLA_OPT_LEVEL", "0")
+    # Test workers share compiled executables on disk instead of each compiling them
+    session.env.setdefault("PLAX_COMPILATION_CACHE_DIR",
+                           str(Path(session.virtualenv.location) / "xla-cache"))
     session.env.setdefault("PLAX_REQUIRE_THIRDPARTY", "1" if session.name in ("core", "tests")
                            else "0")
     session.run("pytest", "-n", "auto", "--import-mode=importlib", *test_dirs,
