@@ -4,7 +4,8 @@
 and the axis that indexes the examples (``batching.py``).  Every primitive the traced
 function binds is replaced by its batched form through one rule per primitive from
 the registry's ``"batching"`` table, which this package's plugin fills for every core
-primitive (``rules.py``: a handful of family helpers).  ``api.py`` handles the
+primitive (``rules/<family>.py``, one module per family of core's primitives, with a
+handful of shared rule builders).  ``api.py`` handles the
 pytrees, ``in_axes``/``out_axes`` and the error messages.  vmap nests with itself and
 with every other transformation, because each call pushes its own level on core's
 trace stack.

@@ -1,62 +1,67 @@
 """plax-batching's plugin module (entry point ``batching`` in the ``plax`` group).
 
-It fills the ``"batching"`` rule table for every core primitive, and for the
-higher-order primitives of other first-party packages it knows by name (plax-autodiff's
-``custom_jvp_call``, ``custom_vjp_call``, ``custom_lin`` and ``checkpoint``, see
-``rules_higher_order``) when they are registered, and registers the ``vmap``
-transformation.  Other primitives bring their own batching rules
-(``registry.rules("batching")[prim] = rule``, see ``plax_batching.rules``).
+It fills the ``"batching"`` rule table with one loop over core's primitive families:
+``rules/<family>.py`` holds the rules of that family's primitives and its
+``register(registry)`` puts them in the table, keyed by the primitive objects.
+``rules/higher_order.py`` comes last: one generic rule for every registered
+``HigherOrderPrimitive`` (a primitive holding a jaxpr, from any package) that has no
+rule of its own.  The plugin also registers the ``vmap`` transformation.  Other
+packages' primitives bring their own rules (``registry.rules("batching")[prim] = rule``,
+see ``plax_batching.rules``).
 
 ``UNSUPPORTED`` documents (and the coverage test checks) every non-core primitive that
 has no batching rule, and why; ``missing_rules`` lists the primitives that have
 neither.  Core primitives must all have a rule.
 """
 
+import importlib
+import importlib.util
+
 import plax_batching
-from plax_core.plugins import hookimpl
-from plax_core.registry import MissingRuleError
+from plax_core.extend import BATCHING, FAMILIES, MissingRuleError, Primitive, hookimpl
 
 from .batching import RULE_HINT, batching_rules
-from .rules import register_core_rules
-from .rules_control_flow import register_control_flow_rules
 from .rules_higher_order import register_higher_order_rules
-from .rules_indexing import register_indexing_rules
-from .rules_linalg import register_linalg_rules
-from .rules_sorting import register_sorting_rules
-from .rules_windowed import register_windowed_rules
 
-# primitive name -> why vmap does not support it (such a primitive gets a rule that
-# raises MissingRuleError with the reason).  Core primitives may not be listed.
-UNSUPPORTED: dict[str, str] = {}
+# primitive -> why vmap does not support it (such a primitive gets a rule that raises
+# MissingRuleError with the reason).  Core primitives may not be listed.
+UNSUPPORTED: dict[Primitive, str] = {}
 
 
 def missing_rules(registry) -> list[str]:
-    """Registered primitives with neither a batching rule nor a reason in UNSUPPORTED."""
-    table = registry.rules("batching")
+    """Names of the registered primitives with neither a batching rule nor a reason in
+    UNSUPPORTED."""
+    table = registry.rules(BATCHING)
     return sorted(name for name, prim in registry.primitives.items()
-                  if prim not in table and name not in UNSUPPORTED)
+                  if prim not in table and prim not in UNSUPPORTED)
+
+
+def _rule_modules():
+    """``rules/<family>.py`` for each of core's families that has one, then
+    ``rules/higher_order.py``."""
+    for family in dict.fromkeys((*FAMILIES, "higher_order")):
+        name = f"{__package__}.rules.{family}"
+        if importlib.util.find_spec(name) is not None:
+            yield importlib.import_module(name)
 
 
 @hookimpl
 def plax_register_rules(registry):
-    table = registry.rules("batching")
+    table = registry.rules(BATCHING)
     table.hint = RULE_HINT      # the MissingRuleError for a primitive without a rule
-    register_core_rules(table, registry.primitives)
-    register_control_flow_rules(table)
-    register_windowed_rules(table, registry.primitives)
-    register_sorting_rules(table, registry.primitives)
-    register_indexing_rules(table, registry.primitives)
-    register_linalg_rules(table, registry.primitives)
+    # By-name rules for plax-autodiff's primitives, until they are HigherOrderPrimitives
+    # with the generic rule of rules/higher_order.py.
     register_higher_order_rules(table, registry.primitives)
-    for name, reason in UNSUPPORTED.items():
-        prim = registry.primitives.get(name)
-        if prim is not None and prim not in table:
+    for module in _rule_modules():
+        module.register(registry)
+    for prim, reason in UNSUPPORTED.items():
+        if registry.primitives.get(prim.name) is prim and prim not in table:
             table[prim] = _refuse(prim, reason)
 
 
 def _refuse(prim, reason):
     def rule(args, dims, **params):
-        raise MissingRuleError("batching", prim, reason)
+        raise MissingRuleError(BATCHING, prim, reason)
     return rule
 
 

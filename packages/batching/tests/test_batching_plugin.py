@@ -30,7 +30,7 @@ def test_every_core_primitive_has_a_batching_rule():
     from plax_core.prims import all_primitives
     table = registry.rules("batching")
     assert [p.name for p in all_primitives() if p not in table] == []
-    assert not set(plax_batching.plugin.UNSUPPORTED) & {p.name for p in all_primitives()}
+    assert not set(plax_batching.plugin.UNSUPPORTED) & set(all_primitives())
 
 
 def test_every_registered_primitive_has_a_rule_or_a_reason():
@@ -65,7 +65,7 @@ def test_a_listed_primitive_is_refused_with_its_reason(monkeypatch):
     newcomer = Primitive("plax_batching_test_newcomer")
     newcomer.def_abstract_eval(lambda x: x)
     newcomer.def_impl(lambda x: x)
-    monkeypatch.setitem(plax_batching.plugin.UNSUPPORTED, newcomer.name, "for the test")
+    monkeypatch.setitem(plax_batching.plugin.UNSUPPORTED, newcomer, "for the test")
     registry = _registry_with(newcomer)
     assert plax_batching.plugin.missing_rules(registry) == []
     rule = registry.rules("batching")[newcomer]
@@ -83,3 +83,30 @@ def test_higher_order_rules_are_registered_by_name_only():
             assert registry.primitives[name] in table
     source = open(hor.__file__).read() + open(plax_batching.plugin.__file__).read()
     assert "import plax_autodiff" not in source and "from plax_autodiff" not in source
+
+
+def test_each_rule_sits_in_its_family_module():
+    """One grep of a primitive's Python name finds its batching rule: the module named
+    after its family mentions it, and registering that module alone gives it a rule."""
+    import importlib
+    from pathlib import Path
+
+    from plax_core.prims import all_primitives, python_name
+    rules_dir = Path(plax_batching.__file__).parent / "rules"
+    # Higher-order primitives (jit's call) share one generic rule, in higher_order.py.
+    prims = [p for p in all_primitives() if p.family != "higher_order"]
+    for prim in prims:
+        source = (rules_dir / f"{prim.family}.py").read_text()
+        assert python_name(prim) in source, (prim.name, prim.family)
+        registry = Registry()
+        registry.add_primitive(prim)
+        importlib.import_module(f"plax_batching.rules.{prim.family}").register(registry)
+        assert prim in registry.rules("batching"), (prim.name, prim.family)
+    # no family module registers rules for another family's primitives
+    by_family = {}
+    for prim in prims:
+        by_family.setdefault(prim.family, set()).add(prim)
+    for family, prims in by_family.items():
+        registry = Registry()
+        importlib.import_module(f"plax_batching.rules.{family}").register(registry)
+        assert set(registry.rules("batching")) == prims, family

@@ -1,4 +1,5 @@
-"""Batching rules for core's control-flow primitives ``cond``, ``while`` and ``scan``.
+"""Batching rules for core's control-flow primitives ``cond``, ``while`` and ``scan``
+(family ``control_flow``).
 
 Each rule batches the primitive's jaxprs (``batch_body``: batched inputs and outputs
 at axis 0) and binds the primitive again; values the batched jaxprs close over become
@@ -23,12 +24,12 @@ from __future__ import annotations
 import numpy as np
 
 from plax_core import lax
-from plax_core.core import get_aval, new_main
-from plax_core.jaxpr import eval_jaxpr
-from plax_core.prims.control_flow import cond_p, join_consts, scan_p, trace_closed, while_p
+from plax_core.extend import BATCHING, eval_jaxpr, get_aval, new_main
+from plax_core.lax import cond_p, scan_p, while_p
+from plax_core.prims.control_flow import join_consts, trace_closed
 from plax_core.util import split_list as _split
 
-from .batching import (
+from ..batching import (
     BatchInfo,
     BatchTrace,
     BatchTracer,
@@ -197,6 +198,9 @@ def _scan_rule(args, dims, *, jaxpr, length, reverse, num_consts, num_carry, lin
 RULES = {cond_p: _cond_rule, while_p: _while_rule, scan_p: _scan_rule}
 
 
-def register_control_flow_rules(table) -> None:
-    """Fill ``table`` (the ``"batching"`` rules) for ``cond``, ``while`` and ``scan``."""
-    table.update(RULES)
+def register(registry) -> None:
+    """Fill the ``batching`` table for ``cond``, ``while`` and ``scan``."""
+    registry.rules(BATCHING).update(RULES)
+
+
+__all__ = ["RULES", "batch_body", "register"]

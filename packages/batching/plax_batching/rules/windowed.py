@@ -1,4 +1,5 @@
-"""Batching rules for the windowed primitives (``conv_general_dilated``, ``reduce_window_*``).
+"""Batching rules for the windowed primitives (family ``windowed``: ``conv_general_dilated``,
+``reduce_window_*``).
 
 A window reduction gets a window of size 1 (stride 1, no padding, no dilation) along
 the batch axis, which stays where it is.
@@ -20,10 +21,15 @@ vmapped axis of size 0 gives zeros of the right shape.
 from __future__ import annotations
 
 from plax_core import lax
-from plax_core.core import ShapedArray, get_aval
-from plax_core.prims.windowed import ConvDimensionNumbers
+from plax_core.extend import BATCHING, ShapedArray, get_aval
+from plax_core.lax import (
+    conv_general_dilated_p,
+    reduce_window_max_p,
+    reduce_window_min_p,
+    reduce_window_sum_p,
+)
 
-from .batching import ndim_of, shape_of
+from ..batching import ndim_of, shape_of
 
 
 def _into(src: int, dst: int, x):
@@ -90,10 +96,10 @@ def _conv_rule(args, dims, *, window_strides, padding, lhs_dilation, rhs_dilatio
         la, ra = get_aval(lhs), get_aval(rhs)
         one_l = la if ld is None else ShapedArray(la.shape[:ld] + la.shape[ld + 1:], la.dtype)
         one_r = ra if rd is None else ShapedArray(ra.shape[:rd] + ra.shape[rd + 1:], ra.dtype)
-        aval = lax.conv_general_dilated_p.abstract_eval(
+        aval = conv_general_dilated_p.abstract_eval(
             one_l, one_r, feature_group_count=G, batch_group_count=B, **params)
         return lax.full((0,) + aval.shape, 0, aval.dtype), 0
-    bind = lax.conv_general_dilated_p.bind
+    bind = conv_general_dilated_p.bind
     if ld is not None and rd is not None:
         if B > 1:
             new_lhs = _into(ld, lhs_spec[0], lhs)
@@ -130,14 +136,12 @@ def _reduce_window_rule(prim):
     return rule
 
 
-def register_windowed_rules(table, primitives: dict) -> None:
-    """Fill ``table`` for the windowed primitives present in ``primitives`` (by name)."""
-    rules = {"conv_general_dilated": lambda p: _conv_rule}
-    for name in ("reduce_window_sum", "reduce_window_max", "reduce_window_min"):
-        rules[name] = _reduce_window_rule
-    for name, make in rules.items():
-        if name in primitives:
-            table[primitives[name]] = make(primitives[name])
+def register(registry) -> None:
+    """Fill the ``batching`` table for the windowed primitives."""
+    table = registry.rules(BATCHING)
+    table[conv_general_dilated_p] = _conv_rule
+    for prim in (reduce_window_sum_p, reduce_window_max_p, reduce_window_min_p):
+        table[prim] = _reduce_window_rule(prim)
 
 
-__all__ = ["ConvDimensionNumbers", "register_windowed_rules"]
+__all__ = ["register"]
