@@ -22,7 +22,8 @@ import functools
 from collections.abc import Callable
 
 from plax_core import tree_util
-from plax_core.core import Primitive, get_aval
+from plax_core.core import get_aval
+from plax_core.extend import HigherOrderPrimitive
 from plax_core.jaxpr import ClosedJaxpr, eval_jaxpr, trace_to_jaxpr
 
 from .jvp import jvp_jaxpr
@@ -30,7 +31,8 @@ from .partial_eval import closure_convert_jaxpr, dce_jaxpr, partial_eval_jaxpr
 from .tangents import Zero, is_differentiable_dtype, is_zero, tangent_aval
 from .transpose import backward_pass
 
-checkpoint_p = Primitive("checkpoint", multiple_results=True)
+# (its callee evaluates it; other packages' generic rules batch and lower it)
+checkpoint_p = HigherOrderPrimitive("checkpoint", callee="jaxpr")
 
 
 class checkpoint_policies:
@@ -80,18 +82,6 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Callable | No
 
 
 remat = checkpoint
-
-
-def _checkpoint_impl(*args, jaxpr, **params):
-    return eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *args)
-
-
-def _checkpoint_abstract_eval(*avals, jaxpr, **params):
-    return jaxpr.out_avals
-
-
-checkpoint_p.def_impl(_checkpoint_impl)
-checkpoint_p.def_abstract_eval(_checkpoint_abstract_eval)
 
 
 def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse, differentiated, policy):

@@ -13,8 +13,9 @@ function).  Constants the function closes over become leading operands
   the residuals whose transpose calls the user's ``bwd``.  ``custom_lin`` can only
   be transposed: forward mode of a ``custom_vjp`` function is an error, as in JAX.
 
-Other transformations (vmap, jit) add their own rules for these primitives through
-the registry; their parameters are plain jaxprs and Python callables.
+They are ``HigherOrderPrimitive``s that name their callee, their ``num_consts`` and
+the role of each Python callable (``jvp``, ``fwd``, ``bwd``), so other transformations
+(vmap, jit's lowering) handle them with their generic rules for such primitives.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import inspect
 from collections.abc import Callable
 
 from plax_core import tree_util
-from plax_core.core import Primitive, get_aval
+from plax_core.core import get_aval
+from plax_core.extend import HigherOrderPrimitive
 from plax_core.jaxpr import eval_jaxpr, trace_to_jaxpr
 
 from .partial_eval import closure_convert_jaxpr
@@ -86,14 +88,6 @@ def _trace_flat(name, fun, nondiff, dyn_args, nargs):
     return closed, consts, flat_args, in_tree, store["out_tree"]
 
 
-def _call_impl(*args, call_jaxpr, **params):
-    return eval_jaxpr(call_jaxpr.jaxpr, call_jaxpr.consts, *args)
-
-
-def _call_abstract_eval(*avals, call_jaxpr, **params):
-    return call_jaxpr.out_avals
-
-
 def _call_transpose(cts, *args, call_jaxpr, num_consts, **params):
     """A call whose body is linear in some operands transposes through its body."""
     return backward_pass(call_jaxpr.jaxpr, call_jaxpr.consts, args, cts)
@@ -118,9 +112,9 @@ def _check_out_tangents(name, out_tree, out_avals, tangents_out, tangent_tree):
 
 # ------------------------------------------------------------------ custom_jvp
 
-custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
-custom_jvp_call_p.def_impl(_call_impl)
-custom_jvp_call_p.def_abstract_eval(_call_abstract_eval)
+# (HigherOrderPrimitives: other packages' generic rules batch and lower them.)
+custom_jvp_call_p = HigherOrderPrimitive("custom_jvp_call", callee="call_jaxpr",
+                                         num_consts="num_consts", callables={"jvp": "jvp"})
 
 
 class custom_jvp:
@@ -227,11 +221,12 @@ def _custom_jvp_call_jvp(primals, tangents, *, call_jaxpr, jvp, num_consts, symb
 
 # ------------------------------------------------------------------ custom_vjp
 
-custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
-custom_vjp_call_p.def_impl(_call_impl)
-custom_vjp_call_p.def_abstract_eval(_call_abstract_eval)
+custom_vjp_call_p = HigherOrderPrimitive("custom_vjp_call", callee="call_jaxpr",
+                                         num_consts="num_consts",
+                                         callables={"fwd": "fwd", "bwd": "bwd"})
 
-custom_lin_p = Primitive("custom_lin", multiple_results=True)
+custom_lin_p = HigherOrderPrimitive("custom_lin", callee=None, linear_call=True,
+                                    callables={"bwd": "bwd"})
 
 
 def _custom_lin_impl(*args, **params):

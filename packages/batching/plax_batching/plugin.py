@@ -21,7 +21,6 @@ import plax_batching
 from plax_core.extend import BATCHING, FAMILIES, MissingRuleError, Primitive, hookimpl
 
 from .batching import RULE_HINT, batching_rules
-from .rules_higher_order import register_higher_order_rules
 
 # primitive -> why vmap does not support it (such a primitive gets a rule that raises
 # MissingRuleError with the reason).  Core primitives may not be listed.
@@ -49,9 +48,6 @@ def _rule_modules():
 def plax_register_rules(registry):
     table = registry.rules(BATCHING)
     table.hint = RULE_HINT      # the MissingRuleError for a primitive without a rule
-    # By-name rules for plax-autodiff's primitives, until they are HigherOrderPrimitives
-    # with the generic rule of rules/higher_order.py.
-    register_higher_order_rules(table, registry.primitives)
     for module in _rule_modules():
         module.register(registry)
     for prim, reason in UNSUPPORTED.items():

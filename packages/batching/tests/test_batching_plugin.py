@@ -73,16 +73,21 @@ def test_a_listed_primitive_is_refused_with_its_reason(monkeypatch):
         rule([np.zeros(3)], [0])
 
 
-def test_higher_order_rules_are_registered_by_name_only():
-    """plax-batching finds other packages' primitives by name; it never imports them."""
-    import plax_batching.rules_higher_order as hor
+def test_higher_order_primitives_get_the_generic_rule():
+    """Other packages' higher-order primitives (plax-autodiff's) get the generic rule of
+    rules/higher_order.py; plax-batching never imports them nor names them."""
+    import plax_batching.rules.higher_order as hor
+    from plax_core.extend import HigherOrderPrimitive
     registry = _registry_with()
     table = registry.rules("batching")
-    for name in hor.RULES:
-        if name in registry.primitives:
-            assert registry.primitives[name] in table
+    higher = [p for p in registry.primitives.values() if isinstance(p, HigherOrderPrimitive)]
+    assert {"jit", "checkpoint", "custom_jvp_call", "custom_vjp_call",
+            "custom_lin"} <= {p.name for p in higher}
+    for prim in higher:
+        assert table[prim].__module__ == hor.__name__, prim.name
     source = open(hor.__file__).read() + open(plax_batching.plugin.__file__).read()
     assert "import plax_autodiff" not in source and "from plax_autodiff" not in source
+    assert '"custom_jvp_call"' not in source and '"checkpoint"' not in source
 
 
 def test_each_rule_sits_in_its_family_module():

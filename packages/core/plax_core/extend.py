@@ -97,3 +97,8 @@ __all__ = [
     "get_aval", "get_backend", "get_registry", "hookimpl", "make_literal", "new_base_main",
     "new_main", "trace_to_jaxpr",
 ]
+
+# Higher-order primitives (see the section above and plax_core.prims.higher_order).
+from .prims.higher_order import HigherOrderPrimitive  # noqa: E402
+
+__all__ += ["HigherOrderPrimitive"]

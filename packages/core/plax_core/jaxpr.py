@@ -162,7 +162,10 @@ def pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: str = "    ") -> str:
                     for v in eqn.outvars)
     params = ""
     if eqn.params:
-        items = [f"{k}={_pp_param(v, namer, indent)}" for k, v in sorted(eqn.params.items())]
+        first = getattr(eqn.primitive, "pp_first", ())    # (jit prints its name first)
+        items = [f"{k}={v}" if k in first else f"{k}={_pp_param(v, namer, indent)}"
+                 for k, v in sorted(eqn.params.items(),
+                                    key=lambda kv: (kv[0] not in first, kv[0]))]
         if any("\n" in item for item in items):
             sep = "\n" + indent + "  "
             params = "[" + sep + sep.join(items) + "\n" + indent + "]"

@@ -10,7 +10,8 @@ import importlib
 from ..core import Primitive
 
 FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "windowed",
-            "control_flow", "indexing", "sorting", "cumulative", "linalg", "fft")
+            "control_flow", "indexing", "sorting", "cumulative", "linalg", "fft",
+            "higher_order")
 
 
 def family_modules() -> list:

@@ -1,26 +1,26 @@
-"""Batching rules for higher-order primitives other packages define, found by name.
+"""The batching rule of every higher-order primitive (family ``higher_order``).
 
-plax-autodiff defines ``custom_jvp_call``, ``custom_vjp_call``, ``custom_lin`` and
-``checkpoint``.  plax-batching never imports it: ``plugin.py`` looks these names up in
-``registry.primitives`` and registers the rules below only for those present.  The
-rules rely only on the primitives' parameters (closed jaxprs whose closed-over values
-are the first ``num_consts`` operands, and flat Python callables), as in JAX:
+Higher-order primitives (``plax_core.extend.HigherOrderPrimitive``: ``jit_p``, and
+plax-autodiff's ``checkpoint``, ``custom_jvp_call``, ``custom_vjp_call`` and
+``custom_lin``, which plax-batching never imports) say what their parameters are;
+one rule, built from that description, batches them all:
 
-- ``checkpoint``: the primitive again, around the batched jaxpr.
-- ``custom_jvp_call``: the primitive again, around the batched jaxpr, with the user's
-  JVP rule wrapped so that it runs batched.  A JVP (or ``grad``) applied *outside*
-  the ``vmap`` therefore still uses the custom rule; one applied inside never reaches
-  this rule (it runs the user's rule on batch tracers directly).
-- ``custom_vjp_call``: the same with ``fwd`` and ``bwd`` wrapped.  The batched ``bwd``
-  receives the residuals and cotangents batched as the batched ``fwd`` left them, and
-  returns each argument's cotangent batched as that argument is; an unbatched
-  argument gets the sum over the batch (it was shared by every example).
-- ``custom_lin`` (the linear half of ``custom_vjp_call`` under ``linearize``/``vjp``):
-  its tangent operands and outputs are batched at axis 0 and its ``bwd`` is wrapped
-  the same way, so a batched linear jaxpr still transposes through the user's rule.
+- the callee: batched as a whole and bound again (the primitive around the batched
+  jaxpr); values its batching closes over become leading operands (counted in the
+  primitive's ``num_consts`` parameter where it has one);
+- each callable parameter, by its role: a ``jvp`` or ``fwd`` rule is wrapped to run
+  batched (so a JVP or ``grad`` applied *outside* the ``vmap`` still uses the custom
+  rule; one applied inside never reaches this rule); a ``bwd`` rule receives the
+  residuals and cotangents batched as the batched ``fwd`` left them, and returns each
+  argument's cotangent batched as that argument is (an unbatched argument gets the
+  sum over the batch: every example shared it);
+- a ``linear_call`` (``custom_lin``, the linear half of ``custom_vjp_call`` under
+  ``linearize``/``vjp``): its tangent operands and outputs are batched at axis 0 and
+  its ``bwd`` is wrapped the same way, so a batched linear jaxpr still transposes
+  through the user's rule.
 
 Where the outputs are batched: the batched jaxpr decides (an output that does not
-depend on a batched operand stays unbatched).  If the wrapped custom rule, run during
+depend on a batched operand stays unbatched).  If a wrapped custom rule, run during
 the ``bind``, batches an output the jaxpr did not (a tangent depending on a batched
 operand that the primal does not depend on, say), the output is batched after all;
 the rule reports the widened axes.  A batched call that was staged (``make_jaxpr``,
@@ -42,9 +42,11 @@ import numpy as np
 
 from plax_core import core, dtypes, lax
 from plax_core.core import EscapedTracerError, get_aval, new_main
+from plax_core.extend import BATCHING, HigherOrderPrimitive
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, eval_jaxpr, trace_to_jaxpr
+from plax_core.lax import jit_p
 
-from .batching import (
+from ..batching import (
     BatchInfo,
     BatchTrace,
     BatchTracer,
@@ -169,50 +171,6 @@ class OutDims:
         return list(self.dims)
 
 
-# ------------------------------------------------------------------ checkpoint
-
-def checkpoint_rule(prim) -> Callable:
-    def rule(args, dims, *, jaxpr, **params):
-        size = axis_size_of(args, dims)
-        batched, consts, out_dims = batch_closed_jaxpr(jaxpr, size, dims)
-        outs = prim.bind(*consts, *args, jaxpr=batched, **params)
-        return outs, out_dims
-
-    return rule
-
-
-# ------------------------------------------------------------------ custom_jvp_call
-
-def custom_jvp_call_rule(prim) -> Callable:
-    def rule(args, dims, *, call_jaxpr, jvp, num_consts, **params):
-        size = axis_size_of(args, dims)
-        batched, consts, out_dims = batch_closed_jaxpr(call_jaxpr, size, dims)
-        state = OutDims(out_dims, "a custom_jvp function")
-        arg_dims = list(dims[num_consts:])
-        n_out = len(out_dims)
-
-        main = rule_main()
-
-        def batched_jvp(*primals_and_tangents):
-            vals, got = batch_subcall(jvp, size, arg_dims * 2, primals_and_tangents, main)
-            primals, tangents = [], []
-            for i in range(n_out):
-                (p, pd), (t, td) = (vals[i], got[i]), (vals[n_out + i], got[n_out + i])
-                dst = state.target(i, pd is not None or (td is not None
-                                                         and not _is_float0(t)))
-                primals.append(match(p, pd, dst, size))
-                tangents.append(match(t, td, dst, size))
-            return primals + tangents
-
-        outs = prim.bind(*consts, *args, call_jaxpr=batched, jvp=batched_jvp,
-                         num_consts=len(consts) + num_consts, **params)
-        return outs, state.seal()
-
-    return rule
-
-
-# ------------------------------------------------------------------ custom_vjp_call
-
 def batched_bwd(bwd: Callable, size: int, res_dims: Callable[[], Sequence],
                 ct_dims: Callable[[], Sequence], arg_dims: Sequence[int | None]) -> Callable:
     """``bwd(residuals, cotangents) -> one cotangent per argument``, run over a batch.
@@ -238,65 +196,106 @@ def batched_bwd(bwd: Callable, size: int, res_dims: Callable[[], Sequence],
     return run
 
 
-def custom_vjp_call_rule(prim) -> Callable:
-    def rule(args, dims, *, call_jaxpr, fwd, bwd, num_consts, **params):
+# ------------------------------------------------------------------ callables by role
+
+class _Call:
+    """What the wrappers of one batched call share."""
+
+    def __init__(self, size, arg_dims, state, main):
+        self.size, self.arg_dims, self.state, self.main = size, arg_dims, state, main
+        self.res_dims: list[int | None] = []
+
+
+def _wrap_jvp(jvp: Callable, call: _Call) -> Callable:
+    size, state = call.size, call.state
+    n_out = len(state.dims)
+
+    def batched_jvp(*primals_and_tangents):
+        vals, got = batch_subcall(jvp, size, call.arg_dims * 2, primals_and_tangents,
+                                  call.main)
+        primals, tangents = [], []
+        for i in range(n_out):
+            (p, pd), (t, td) = (vals[i], got[i]), (vals[n_out + i], got[n_out + i])
+            dst = state.target(i, pd is not None or (td is not None and not _is_float0(t)))
+            primals.append(match(p, pd, dst, size))
+            tangents.append(match(t, td, dst, size))
+        return primals + tangents
+
+    return batched_jvp
+
+
+def _wrap_fwd(fwd: Callable, call: _Call) -> Callable:
+    size, state = call.size, call.state
+    n_out = len(state.dims)
+
+    def batched_fwd(*primals):
+        vals, got = batch_subcall(fwd, size, call.arg_dims, primals, call.main)
+        outs = [match(p, d, state.target(i, d is not None), size)
+                for i, (p, d) in enumerate(zip(vals[:n_out], got[:n_out]))]
+        call.res_dims[:] = got[n_out:]           # residuals stay where fwd put them
+        return outs + list(vals[n_out:])
+
+    return batched_fwd
+
+
+def _wrap_bwd(bwd: Callable, call: _Call) -> Callable:
+    return batched_bwd(bwd, call.size, lambda: call.res_dims, lambda: call.state.dims,
+                       call.arg_dims)
+
+
+WRAPPERS: dict[str, Callable] = {"jvp": _wrap_jvp, "fwd": _wrap_fwd, "bwd": _wrap_bwd}
+
+
+# ------------------------------------------------------------------ the rules
+
+def call_rule(prim: HigherOrderPrimitive) -> Callable:
+    """The batching rule of ``prim`` (a primitive calling the jaxpr ``prim.callee``)."""
+    callee, num_consts, callables = prim.callee, prim.num_consts, prim.callables
+
+    def rule(args, dims, **params):
         size = axis_size_of(args, dims)
-        batched, consts, out_dims = batch_closed_jaxpr(call_jaxpr, size, dims)
-        state = OutDims(out_dims, "a custom_vjp function")
-        arg_dims = list(dims[num_consts:])
-        n_out = len(out_dims)
-        res_dims: list[int | None] = []
-
-        main = rule_main()
-
-        def batched_fwd(*primals):
-            vals, got = batch_subcall(fwd, size, arg_dims, primals, main)
-            outs = [match(p, d, state.target(i, d is not None), size)
-                    for i, (p, d) in enumerate(zip(vals[:n_out], got[:n_out]))]
-            res_dims[:] = got[n_out:]           # residuals stay where fwd put them
-            return outs + list(vals[n_out:])
-
-        outs = prim.bind(*consts, *args, call_jaxpr=batched, fwd=batched_fwd,
-                         bwd=batched_bwd(bwd, size, lambda: res_dims, lambda: state.dims,
-                                         arg_dims),
-                         num_consts=len(consts) + num_consts, **params)
+        batched, consts, out_dims = batch_closed_jaxpr(params[callee], size, dims)
+        lead = params[num_consts] if num_consts is not None else 0
+        state = OutDims(out_dims, f"a {prim.name} call")
+        call = _Call(size, list(dims[lead:]), state, rule_main())
+        new = {**params, callee: batched}
+        if num_consts is not None:
+            new[num_consts] = len(consts) + lead
+        for param, role in callables.items():
+            new[param] = WRAPPERS[role](params[param], call)
+        outs = prim.bind(*consts, *args, **new)
         return outs, state.seal()
 
     return rule
 
 
-# ------------------------------------------------------------------ custom_lin
-
-def custom_lin_rule(prim) -> Callable:
-    def rule(args, dims, *, num_res, bwd, out_avals, diff_mask, all_out_avals):
+def linear_call_rule(prim: HigherOrderPrimitive) -> Callable:
+    """The batching rule of a ``linear_call`` primitive (residuals, then tangents)."""
+    def rule(args, dims, *, num_res, bwd, out_avals, diff_mask, all_out_avals, **params):
         size = axis_size_of(args, dims)
         res, res_dims = list(args[:num_res]), list(dims[:num_res])
         tangents = [bring(t, d, 0, size) for t, d in zip(args[num_res:], dims[num_res:])]
         all_out_avals = tuple(batched_aval(a, size, 0) for a in all_out_avals)
         # Every argument's cotangent at axis 0: where the tangents now are (the others
-        # are dropped by custom_lin's transpose).
+        # are dropped by the primitive's transpose).
         wrapped = batched_bwd(bwd, size, lambda: res_dims,
                               lambda: [0] * len(all_out_avals), [0] * len(diff_mask))
         outs = prim.bind(*res, *tangents, num_res=num_res, bwd=wrapped,
                          out_avals=tuple(batched_aval(a, size, 0) for a in out_avals),
-                         diff_mask=diff_mask, all_out_avals=all_out_avals)
+                         diff_mask=diff_mask, all_out_avals=all_out_avals, **params)
         return outs, [0] * len(outs)
 
     return rule
 
 
-# ------------------------------------------------------------------ the table
-
-RULES: dict[str, Callable] = {
-    "checkpoint": checkpoint_rule,
-    "custom_jvp_call": custom_jvp_call_rule,
-    "custom_vjp_call": custom_vjp_call_rule,
-    "custom_lin": custom_lin_rule,
-}
-
-
-def register_higher_order_rules(table, primitives: dict) -> None:
-    """Fill ``table`` for those of ``RULES``' primitives ``primitives`` has (by name)."""
-    for name, make in RULES.items():
-        if name in primitives:
-            table[primitives[name]] = make(primitives[name])
+def register(registry) -> None:
+    """The rule for ``jit_p`` and every other registered higher-order primitive that
+    has none of its own."""
+    table = registry.rules(BATCHING)
+    table[jit_p] = call_rule(jit_p)
+    for prim in list(registry.primitives.values()):
+        if isinstance(prim, HigherOrderPrimitive) and prim not in table:
+            if prim.linear_call:
+                table[prim] = linear_call_rule(prim)
+            elif prim.callee is not None:
+                table[prim] = call_rule(prim)
