@@ -285,6 +285,37 @@ _binary("sp", "xlogy xlog1py", [0.0, 1.0, -1.0, inf, nan], "0.0", [0.0, 1.0, -1.
 _binary("sp", "rel_entr kl_div", [0.0, 1.0, -1.0, inf, nan], "1.0", [0.0, 1.0])
 _add("sp.rel_entr#x,0", "sp.rel_entr(x, 0.0)", [0.0, 1.0])
 _add("sp.kl_div#x,0", "sp.kl_div(x, 0.0)", [0.0, 1.0])
+# the special functions JAX added later (series, continued fractions, quadrature)
+_unary("sp", "dawsn erfcx", [0.0, 1.0, -1.0, -40.0, inf, -inf, nan])
+_unary("sp", "exp1", [0.0, 1.0, -1.0, 100.0, inf, nan])
+_unary("sp", "expi", [0.0, 1.0, -1.0, -100.0, inf, -inf, nan])
+for _n in (0, 1, 2, 5):
+    _add(f"sp.expn#{_n}", f"sp.expn({_n}, x)", [0.0, 1.0, -1.0, inf, nan])
+_add("sp.fresnel#s", "sp.fresnel(x)[0]", [0.0, 1.0, -1.0, inf, -inf, nan])
+_add("sp.fresnel#c", "sp.fresnel(x)[1]", [0.0, 1.0, -1.0, inf, -inf, nan])
+_add("sp.sici#si", "sp.sici(x)[0]", [0.0, 1.0, -1.0, inf, -inf, nan])
+_add("sp.sici#ci", "sp.sici(x)[1]", [0.0, 1.0, -1.0, inf, -inf, nan])
+_unary("sp", "spence", [0.0, 1.0, 0.5, 2.0, -1.0, inf, nan])
+_add("sp.comb#n", "sp.comb(x, 2.0)", [2.0, 1.0, 0.0, 5.0, -1.0])
+_add("sp.comb#k", "sp.comb(5.0, x)", [0.0, 5.0, 2.0, 6.0, -1.0])
+_add("sp.comb#rep", "sp.comb(x, 2.0, repetition=True)", [2.0, 0.0, 5.0])
+_add("sp.owens_t#h", "sp.owens_t(x, 0.5)", [0.0, 1.0, -1.0, inf, -inf, nan])
+_add("sp.owens_t#a", "sp.owens_t(1.0, x)", [0.0, 1.0, -1.0, inf, nan])
+_add("sp.hyp1f1#x", "sp.hyp1f1(1.0, 2.0, x)", [0.0, 1.0, -1.0, -200.0, nan])
+_add("sp.hyp1f1#a", "sp.hyp1f1(x, 2.0, 1.0)", [0.0, 1.0, 2.0, -1.0])
+_add("sp.hyp1f1#b", "sp.hyp1f1(1.0, x, 1.0)", [1.0, 2.0, 0.5])
+_add("sp.hyp2f1#x", "sp.hyp2f1(1.0, 1.0, 2.0, x)", [0.0, 0.5, -1.0, -5.0, 1.0, nan])
+_add("sp.hyp2f1#a", "sp.hyp2f1(x, 1.0, 2.0, 0.5)", [0.0, 1.0, -1.0])
+_add("sp.hyp2f1#c", "sp.hyp2f1(1.0, 1.0, x, 0.5)", [2.0, 1.0, 0.5])
+_add("sp.wofz", "S(sp.wofz(x))", [0.0, 1.0, -1.0, inf, -inf, nan])
+_add("sp.wofz#imag", "S(sp.wofz(x * jnp.complex64(1j)))", [0.0, 1.0, -1.0, 5.0])
+_add("sp.bessel_jn", "S(sp.bessel_jn(x, v=2))", [0.0, 1.0, -1.0, 1e-5, 10.0, nan])
+_add("sp.sph_harm_y#theta",
+     "S(sp.sph_harm_y(jnp.array([2]), jnp.array([1]), x, jnp.float32(0.3)))",
+     [0.0, 0.5, 1.5707963267948966, 3.141592653589793])
+_add("sp.sph_harm_y#phi",
+     "S(sp.sph_harm_y(jnp.array([2]), jnp.array([-1]), jnp.float32(0.7), x))",
+     [0.0, 1.0, 6.283185307179586])
 _binary("sp", "beta betaln poch", [0.0, 1.0, -1.0, 0.5, inf], "1.0", [0.0, 1.0, -1.0])
 _add("sp.boxcox#x", "sp.boxcox(x, 0.0)", [0.0, 1.0, -1.0, inf])
 _add("sp.boxcox#lmbda", "sp.boxcox(2.0, x)", [0.0, 1.0, 1e-30])
@@ -422,6 +453,29 @@ for _name, _call in {
 }.items():
     _linalg = _name in ("cholesky", "eigh", "eig", "lu", "qr", "svd", "triangular_solve")
     _add(f"lax.{_name}", f"S({_call})", [0.0, 1.0, -1.0] + ([] if _linalg else [nan]))
+
+for _name, _call in {
+    "approx_max_k": "lax.approx_max_k(V(x), 2)[0]", "approx_min_k": "lax.approx_min_k(V(x), 2)[0]",
+    "broadcast_like": "lax.broadcast_like(x, V(x))",
+    "conv_general_dilated_local": "lax.conv_general_dilated_local(jnp.reshape(V(x), (1, 1, 4)), "
+                                  "jnp.reshape(V(x)[:2] * 0.0 + 1.0, (1, 2, 1)) * jnp.ones("
+                                  "(1, 2, 3)), (1,), 'VALID', (2,))",
+    "conv_general_dilated_patches": "lax.conv_general_dilated_patches(jnp.reshape(V(x), "
+                                    "(1, 1, 4)), (2,), (1,), 'VALID')",
+    "index_take": "lax.index_take(V(x), (jnp.array([2, 0, 2]),), (0,))",
+    "optimization_barrier": "lax.optimization_barrier(V(x)) * V(x)",
+    "reduce": "lax.reduce(V(x), -jnp.inf, lax.max, (0,))",
+    "scatter_apply": "lax.scatter_apply(V(x), jnp.array([[1]]), jnp.sin, _SDN, "
+                     "update_shape=(1,))",
+    "scatter_sub": "lax.scatter_sub(V(x), jnp.array([[1], [1]]), jnp.stack([3 * x, x]), _SDN)",
+    "split": "lax.split(V(x), (1, 3))[1]", "stack": "lax.stack([x, 2 * x])",
+    "tile": "lax.tile(V(x), (2,))", "unstack": "lax.unstack(M(x))[1]",
+}.items():
+    _add(f"lax.{_name}", f"S({_call})", [0.0, 1.0, -1.0, inf, nan])
+_add("jnp.polyfit", "S(jnp.polyfit(jnp.array([0.0, 1.0, 2.0]), jnp.stack([x, 2 * x, x * x]), 1))",
+     [0.0, 1.0, -1.0, 2.0])
+_add("jnp.roots", "S(jnp.roots(jnp.stack([jnp.ones_like(x), -2.0 * x, jnp.ones_like(x) * 0.75]), "
+     "strip_zeros=False))", [0.0, 1.0, 2.0, -1.0])
 
 # The scatter dimension numbers the scatter cases share (bound in both environments).
 HELPERS += '''

@@ -62,29 +62,45 @@ def _logit(x):
 
 
 def xlogy(x, y):
-    """x * log(y), 0 where x == 0."""
-    x, y = ops.promote_args_inexact("xlogy", x, y)
-    zero = _c(x, 0)
-    safe_y = lax.select(lax.eq(x, zero), lax.full_like(y, 1), y)
-    return lax.select(lax.eq(x, zero), lax.full_like(x, 0), lax.mul(x, lax.log(safe_y)))
+    """x * log(y), 0 where x == 0 (NaN in y stays NaN); JAX's derivative rule
+    x' log(y) + y' x / y, which is what makes it well-defined at x == 0."""
+    return _xlogy(*ops.promote_args_inexact("xlogy", x, y))
 
 
 def xlog1py(x, y):
-    """x * log1p(y), 0 where x == 0."""
-    x, y = ops.promote_args_inexact("xlog1py", x, y)
-    zero = _c(x, 0)
-    safe_y = lax.select(lax.eq(x, zero), lax.full_like(y, 0), y)
-    return lax.select(lax.eq(x, zero), lax.full_like(x, 0), lax.mul(x, lax.log1p(safe_y)))
+    """x * log1p(y), 0 where x == 0 (NaN in y stays NaN); JAX's rule x' log1p(y) +
+    y' x / (1 + y)."""
+    return _xlog1py(*ops.promote_args_inexact("xlog1py", x, y))
+
+
+def _x_times(logfn):
+    def fun(x, y):
+        keep = lax.bitwise_or(lax.ne(x, _c(x, 0)), lax.ne(y, y))
+        return lax.select(keep, lax.mul(x, logfn(y)), lax.full_like(x, 0))
+    return fun
+
+
+_xlogy = with_jvps(lambda g, ans, x, y: lax.mul(g, lax.log(y)),
+                   lambda g, ans, x, y: lax.mul(g, lax.div(x, y)))(_x_times(lax.log))
+_xlog1py = with_jvps(lambda g, ans, x, y: lax.mul(g, lax.log1p(y)),
+                     lambda g, ans, x, y: lax.mul(g, lax.div(x, lax.add(_c(y, 1), y))))(
+    _x_times(lax.log1p))
+
+
+@with_jvps(lambda g, ans, x: lax.mul(g, lax.add(lax.log(x), _c(x, 1))))
+def _xlogx(x):
+    """x log x (0 at 0) with derivative log(x) + 1: the building block of the entropies."""
+    return _xlogy(x, x)
 
 
 def entr(x):
-    """-x log x for x > 0, 0 at 0, -inf for x < 0."""
+    """-x log x for x >= 0, -inf for x < 0 (JAX's composition, so its derivatives: +inf at
+    0, and NaN by reverse mode for x < 0)."""
     (x,) = ops.promote_args_inexact("entr", x)
-    zero = _c(x, 0)
-    safe = lax.select(lax.gt(x, zero), x, lax.full_like(x, 1))
-    out = lax.neg(lax.mul(x, lax.log(safe)))
-    out = lax.select(lax.eq(x, zero), lax.full_like(x, 0), out)
-    return lax.select(lax.lt(x, zero), lax.full_like(x, -np.inf), out)
+    if np.issubdtype(get_aval(x).dtype, np.complexfloating):
+        raise ValueError("entr: complex arguments are not supported (as in JAX); pass a "
+                         "real array.")
+    return lax.select(lax.lt(x, _c(x, 0)), lax.full_like(x, -np.inf), lax.neg(_xlogx(x)))
 
 
 def ndtr(x):
@@ -111,8 +127,20 @@ def log_ndtr(x):
 
 
 def ndtri(p):
-    """Inverse of the standard normal CDF."""
+    """Inverse of the standard normal CDF; derivative sqrt(2 pi) exp(x^2 / 2), 0 at p = 0
+    and 1 where x is infinite (JAX's value there)."""
     (p,) = ops.promote_args_inexact("ndtri", p)
+    return _ndtri(p)
+
+
+def _ndtri_jvp(g, x, p):
+    slope = lax.mul(_c(x, np.sqrt(2 * np.pi)), lax.exp(lax.mul(_c(x, 0.5), lax.mul(x, x))))
+    infinite = lax.eq(lax.abs(x), lax.full_like(x, np.inf))
+    return lax.mul(g, lax.select(infinite, lax.full_like(x, 0), slope))
+
+
+@with_jvps(_ndtri_jvp)
+def _ndtri(p):
     return lax.mul(_c(p, np.sqrt(2.0)), lax.erf_inv(lax.sub(lax.mul(_c(p, 2), p), _c(p, 1))))
 
 

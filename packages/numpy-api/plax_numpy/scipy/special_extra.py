@@ -8,6 +8,7 @@ import numpy as np
 from plax_core import lax, ops
 
 from .. import _math as m
+from .._custom_jvp import with_jvps
 from .._extra_creation import bessel_i
 
 __all__ = ["gammasgn", "loggamma", "betaln", "beta", "multigammaln", "poch", "factorial",
@@ -85,24 +86,21 @@ def _safe(cond, x, fill):
 
 
 def rel_entr(x, y):
-    """x log(x / y) for x, y > 0; 0 for x == 0 <= y; inf otherwise."""
+    """x log(x / y) for x, y > 0; 0 for x == 0 <= y; inf otherwise, NaN included (JAX's
+    values and, through x log x and xlogy, JAX's derivatives)."""
+    from .special import _xlogx, _xlogy
     x, y = _args("rel_entr", x, y)
     both = m.logical_and(m.greater(x, 0), m.greater(y, 0))
-    val = m.multiply(x, m.log(m.divide(_safe(both, x, 1), _safe(both, y, 1))))
+    safe_x, safe_y = _safe(both, x, 1), _safe(both, y, 1)
+    val = m.subtract(_xlogx(safe_x), _xlogy(safe_x, safe_y))
     zero = m.logical_and(m.equal(x, 0), m.greater_equal(y, 0))
-    out = m.where(both, val, m.where(zero, 0, np.inf))
-    return m.where(m.logical_or(m.isnan(x), m.isnan(y)), np.nan, out).astype(x.dtype)
+    return m.where(both, val, m.where(zero, 0, np.inf)).astype(x.dtype)
 
 
 def kl_div(x, y):
-    """x log(x / y) - x + y for x, y > 0; y for x == 0 <= y; inf otherwise."""
+    """rel_entr(x, y) - x + y (inf where x or y is negative or NaN, as JAX)."""
     x, y = _args("kl_div", x, y)
-    both = m.logical_and(m.greater(x, 0), m.greater(y, 0))
-    val = m.add(m.subtract(m.multiply(x, m.log(m.divide(_safe(both, x, 1), _safe(both, y, 1)))),
-                           x), y)
-    zero = m.logical_and(m.equal(x, 0), m.greater_equal(y, 0))
-    out = m.where(both, val, m.where(zero, y, np.inf))
-    return m.where(m.logical_or(m.isnan(x), m.isnan(y)), np.nan, out).astype(x.dtype)
+    return m.add(m.subtract(rel_entr(x, y), x), y)
 
 
 def _bessel(name, nu, scaled):
@@ -115,8 +113,13 @@ def _bessel(name, nu, scaled):
     return fn
 
 
+def _i0e_rule(g, y, x):
+    """JAX's rule for i0e, i1e(x) - sign(x) i0e(x): 0 at the kink x = 0 (composed: -1)."""
+    return m.multiply(g, m.subtract(i1e(x), m.multiply(m.sign(x), y)))
+
+
 i0 = _bessel("i0", 0, False)
-i0e = _bessel("i0e", 0, True)
+i0e = with_jvps(_i0e_rule)(_bessel("i0e", 0, True))
 i1 = _bessel("i1", 1, False)
 i1e = _bessel("i1e", 1, True)
 

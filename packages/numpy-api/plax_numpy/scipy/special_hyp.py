@@ -46,17 +46,34 @@ def _scaled_series(ratio, x, dtype):
     return log_scale + jnp.log(jnp.abs(total)), jnp.sign(total)
 
 
-def _hyp1f1_impl(a, b, x):
+def _hyp1f1_series(a, b, x):
     """The series in x >= 0, and Kummer's e^x 1F1(b - a, b, -x) for x < 0."""
     neg = x < 0
     aa = jnp.where(neg, b - a, a)
     log_s, sign = _scaled_series(lambda k: (aa + k) / ((b + k) * (k + 1.0)), jnp.abs(x),
                                  x.dtype)
     out = sign * jnp.exp(jnp.where(neg, x, 0.0) + log_s)
-    # JAX's conventions: 1 at a == 0 (also a == b == 0), exp(x) at a == b, inf at b == 0.
+    # JAX's conventions: 1 at a == 0 (also a == b == 0), inf at b == 0.
     out = jnp.where(b == 0, np.inf, out)
-    out = jnp.where((a == b) & (a != 0), jnp.exp(x), out)
     return jnp.where(a == 0, 1.0, out).astype(x.dtype)
+
+
+def _hyp1f1_impl(a, b, x):
+    """exp(x) at a == b (JAX's convention: exact there, the series' value)."""
+    out = _hyp1f1_series(a, b, x)
+    return jnp.where((a == b) & (a != 0), jnp.exp(x), out).astype(x.dtype)
+
+
+def _terminating(p):
+    """A negative integer parameter ends the series after finitely many terms, so forward
+    mode through the loop (which stops on the value) misses the derivative's tail: NaN,
+    as JAX gives there."""
+    return (p < 0) & (p == jnp.floor(p))
+
+
+def _param_derivative(fun, primals, i):
+    d = forward_derivative(fun, primals, i)
+    return jnp.where(_terminating(primals[i]), np.nan, d)
 
 
 def _hyp1f1_rule(primals, tangents):
@@ -64,8 +81,9 @@ def _hyp1f1_rule(primals, tangents):
     ta, tb, tx = tangents
     out = _hyp1f1(a, b, x)
     t_x = times_tangent(lambda: a / b * _hyp1f1(a + 1.0, b + 1.0, x), tx).astype(out.dtype)
-    t_a = times_tangent(lambda: forward_derivative(_hyp1f1_impl, (a, b, x), 0), ta)
-    t_b = times_tangent(lambda: forward_derivative(_hyp1f1_impl, (a, b, x), 1), tb)
+    # In a and b through the series itself: exp(x) at a == b is only the value's shortcut.
+    t_a = times_tangent(lambda: _param_derivative(_hyp1f1_series, (a, b, x), 0), ta)
+    t_b = times_tangent(lambda: forward_derivative(_hyp1f1_series, (a, b, x), 1), tb)
     return out, t_x + t_a + t_b
 
 
@@ -108,10 +126,11 @@ def _hyp2f1_rule(primals, tangents):
     a, b, c, x = primals
     ta, tb, tc, tx = tangents
     out = _hyp2f1(a, b, c, x)
-    t = times_tangent(lambda: a * b / c * _hyp2f1(a + 1.0, b + 1.0, c + 1.0, x), tx)
-    t = t.astype(out.dtype)
+    # (NaN at x = NaN, where the value is JAX's 1)
+    t = times_tangent(lambda: jnp.where(jnp.isnan(x), np.nan, a * b / c * _hyp2f1(
+        a + 1.0, b + 1.0, c + 1.0, x)), tx).astype(out.dtype)
     for i, ti in enumerate((ta, tb, tc)):
-        t = t + times_tangent(lambda i=i: forward_derivative(_hyp2f1_impl, primals, i), ti)
+        t = t + times_tangent(lambda i=i: _param_derivative(_hyp2f1_impl, primals, i), ti)
     return out, t
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import plax_numpy as jnp
 from plax_core import lax
 
+from .._custom_jvp import with_jvps
 from ._custom import forward_derivative, times_tangent, with_jvp
 from .special_extra import _args as _promote
 
@@ -115,8 +116,12 @@ def _igamma_rule(impl, sign, wrapped):
         a, x = primals
         ta, tx = tangents
         out = wrapped(a, x)
-        t_a = times_tangent(lambda: forward_derivative(impl, (a, x), 0), ta)
-        return out, times_tangent(lambda: sign * _dgamma_dx(a, x), tx).astype(out.dtype) + t_a
+        # NaN where the value is (outside the domain) and for a <= 0, as JAX
+        t_a = times_tangent(lambda: jnp.where(a <= 0, np.nan, forward_derivative(
+            impl, (a, x), 0)), ta)
+        t_x = times_tangent(lambda: jnp.where(jnp.isnan(out), np.nan, sign * _dgamma_dx(a, x)),
+                            tx)
+        return out, t_x.astype(out.dtype) + t_a
     return rule
 
 
@@ -187,7 +192,8 @@ def _betainc_rule(primals, tangents):
     out = _betainc(a, b, x)
     log_dx = _xlogy(a - 1.0, x) + _xlogy(b - 1.0, 1.0 - x) + lax.lgamma(a + b) \
         - lax.lgamma(a) - lax.lgamma(b)
-    t_x = times_tangent(lambda: jnp.exp(log_dx), tx).astype(out.dtype)
+    t_x = times_tangent(lambda: jnp.where(jnp.isnan(out), np.nan, jnp.exp(log_dx)),
+                        tx).astype(out.dtype)
     t_a = times_tangent(lambda: forward_derivative(_betainc_impl, (a, b, x), 0), ta)
     t_b = times_tangent(lambda: forward_derivative(_betainc_impl, (a, b, x), 1), tb)
     return out, t_x + t_a + t_b
@@ -240,8 +246,15 @@ def _pow_neg_base(base, s):
 
 
 def _zeta_impl(s, q):
-    """Hurwitz zeta: direct sum until q + k >= 9, then the Euler-Maclaurin tail."""
-    s_s = jnp.where(s > 1, s, 2.0)
+    """Hurwitz zeta for s > 1 (inf at 1, NaN below, as JAX)."""
+    total = _zeta_em(jnp.where(s > 1, s, 2.0), q)
+    out = jnp.where(s == 1, np.inf, jnp.where(s > 1, total, np.nan))
+    return jnp.where(jnp.isnan(s) | jnp.isnan(q), np.nan, out).astype(s.dtype)
+
+
+def _zeta_em(s_s, q):
+    """Direct sum until q + k >= 9, then the Euler-Maclaurin tail: also the analytic
+    continuation to s < 1, whose derivative in s JAX gives there (zeta'(1/2) = -3.92...)."""
 
     def cond(st):
         return (st[0] < 9) | (q + st[0] < 9)
@@ -259,8 +272,7 @@ def _zeta_impl(s, q):
         total = total + coef * rising * wpow
         rising = rising * (s_s + 2 * j + 1) * (s_s + 2 * j + 2)
         wpow = wpow / (w * w)
-    out = jnp.where(s == 1, np.inf, jnp.where(s > 1, total, np.nan))
-    return jnp.where(jnp.isnan(s) | jnp.isnan(q), np.nan, out).astype(s.dtype)
+    return total
 
 
 def _zeta_rule(primals, tangents):
@@ -268,7 +280,10 @@ def _zeta_rule(primals, tangents):
     ts, tq = tangents
     out = _zeta(s, q)
     t_q = times_tangent(lambda: -s * _zeta(s + 1.0, q), tq).astype(out.dtype)
-    return out, t_q + times_tangent(lambda: forward_derivative(_zeta_impl, (s, q), 0), ts)
+    finite = jnp.isfinite(s)
+    t_s = times_tangent(lambda: jnp.where(finite, forward_derivative(
+        _zeta_em, (jnp.where(finite, s, 2.0), q), 0), np.nan), ts)
+    return out, t_q + t_s.astype(out.dtype)
 
 
 _zeta = with_jvp(_zeta_rule)(_zeta_impl)
@@ -292,11 +307,25 @@ def polygamma(n, x):
                          f"{n_dtype.name}; pass an integer order such as n=1.")
     (x,) = _args("polygamma", x)
     nf, x = _args("polygamma", jnp.asarray(n).astype(x.dtype), x)
+    return _polygamma(nf, x)
+
+
+def _polygamma_plain(nf, x):
     n_pos = jnp.where(nf >= 1, nf, 1.0)
     sign = jnp.where(jnp.remainder(n_pos, 2.0) == 1.0, 1.0, -1.0)
-    high = sign * jnp.exp(lax.lgamma(n_pos + 1.0)) * _zeta(n_pos + 1.0, x)
+    high = sign * jnp.exp(lax.lgamma(n_pos + 1.0)) * _zeta_impl(n_pos + 1.0, x)
     out = jnp.where(nf == 0, lax.digamma(x), jnp.where(nf < 0, np.nan, high))
     return out.astype(x.dtype)
+
+
+def _polygamma_dx(g, ans, nf, x):
+    """polygamma(n + 1, x); NaN at the poles x = 0, -1, ... for n >= 1 (JAX's values;
+    digamma's derivative is +inf there)."""
+    pole = (x <= 0) & (x == jnp.floor(x)) & (nf >= 1)
+    return g * jnp.where(pole, np.nan, _polygamma(nf + 1.0, x))
+
+
+_polygamma = with_jvps(None, _polygamma_dx)(_polygamma_plain)
 
 
 def bernoulli(n):

@@ -220,7 +220,7 @@ def _expn_rule(primals, tangents):
     out = _expn(n, x)
     # d/dx E_n = -E_{n-1}; E_{-1}(x) = exp(-x) (1 + x) / x^2.
     lower = jnp.where(n >= 1, _expn(jnp.maximum(n - 1.0, 0.0), x),
-                      jnp.exp(-x) * (1.0 + x) / (x * x))
+                      jnp.where(x < 0, np.nan, jnp.exp(-x) * (1.0 + x) / (x * x)))
     return out, times_tangent(lambda: -lower, tangents[1]).astype(out.dtype)
 
 
