@@ -96,6 +96,8 @@ def plax_register_rules(registry):
         transpose.update(module.TRANSPOSE_RULES)
     partial_eval.update(checkpointing.PARTIAL_EVAL_RULES)
     partial_eval.update(rules_control_flow.PARTIAL_EVAL_RULES)
+    from .rules import higher_order  # generic rules of higher-order primitives (jit_p)
+    higher_order.register(registry)
     for (table, name), reason in UNSUPPORTED.items():
         prim = by_name.get(name)
         if prim is not None and prim not in registry.rules(table):

@@ -8,12 +8,16 @@ the same program does not compile again).  Calls with only ``Array`` positional
 arguments take a shorter path keyed on their avals alone.
 
 Under another transformation (``grad(jit(f))``, ``vmap(jit(f))``, a ``jit`` nested
-in a ``jit`` being traced, ``make_jaxpr``), ``jit`` traces *through*: it calls ``f``
-on the tracers, so the outer transformation sees ``f``'s primitives and the
-outermost ``jit`` compiles everything at once.  (JAX stages a ``pjit`` call
-primitive instead; plax can add one when plax-autodiff and plax-batching register
-rules for it by name, without changing this module's users.)  When the default
-backend is not an XLA one (``PLAX_PLATFORMS=numpy``), ``jit`` also just calls ``f``.
+in a ``jit`` being traced, ``make_jaxpr``), ``jit`` binds core's call primitive
+``jit_p`` with ``f``'s jaxpr (``jit[name=f jaxpr={...}]``, as JAX 0.10.2 prints it):
+that jaxpr is traced once per argument signature and cached like an executable, the
+outer transformation transforms it as a unit (the generic rules of higher-order
+primitives), and the outermost ``jit`` compiles everything at once, inlining the
+calls.  Values ``f`` closes over that are tracers of an outer transformation become
+leading operands of the call (such a trace is not cached).  A ``jit_p`` equation
+evaluated eagerly (``vmap(jit(f))(x)`` binds a batched call) compiles its jaxpr
+(``call_compiled``).  When the default backend is not an XLA one
+(``PLAX_PLATFORMS=numpy``), a top-level ``jit`` call just calls ``f``.
 
 Both caches of a jitted function are thread-safe LRUs of ``executable_cache_size``
 entries; threads that miss on the same key trace and compile it once, and
@@ -36,7 +40,8 @@ from plax_core.backend import get_backend
 from plax_core.caches import LRUCache
 from plax_core.config import config, executable_cache_size
 from plax_core.core import ShapedArray, ShapeDtypeStruct
-from plax_core.jaxpr import ClosedJaxpr, flatten_fun, trace_to_jaxpr
+from plax_core.jaxpr import ClosedJaxpr, Jaxpr, JaxprEqn, Var, flatten_fun, trace_to_jaxpr
+from plax_core.lax import jit_p
 
 from .backend import XlaBackend
 from .errors import explain_concretization_error
@@ -198,6 +203,9 @@ class JitFunction:
         # calls with only Array positional arguments; an entry made under another
         # configuration is ignored (and replaced by the slow path).
         self._fast = LRUCache(executable_cache_size)
+        # the same keys as _cache -> (ClosedJaxpr, out_tree): f traced once per signature,
+        # for the executables and for the jit_p calls staged under other traces.
+        self._jaxprs = LRUCache(executable_cache_size)
 
     def __repr__(self):
         return f"<jitted function {self._name}>"
@@ -220,7 +228,7 @@ class JitFunction:
 
     def __call__(self, *args, **kwargs):
         if len(core.trace_stack()) > 1:
-            return self._fun(*args, **kwargs)          # trace through (see module doc)
+            return self._stage(args, kwargs)           # a jit_p call (see module doc)
         backend = self._backend()
         if not isinstance(backend, XlaBackend):
             return self._fun(*args, **kwargs)
@@ -238,6 +246,34 @@ class JitFunction:
         exe, flat = self._executable(backend, args, kwargs)
         bufs = [backend.buffer(x)[0] for x in flat]
         return exe.call(bufs)
+
+    def _stage(self, args, kwargs):
+        """``jit_p`` bound on the arguments (tracers of an outer transformation)."""
+        (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
+         donated) = self._key(args, kwargs)
+        closed, out_tree, leading = self._traced(key, args, kwargs, in_tree, avals,
+                                                 static_pos)
+        outs = jit_p.bind(*leading, *flat, name=self._name, jaxpr=closed)
+        return tree_util.tree_unflatten(out_tree, outs)
+
+    def _traced(self, key, args, kwargs, in_tree, avals, static_pos):
+        """``(ClosedJaxpr, out_tree, leading operands)`` of ``fun`` at this signature,
+        traced once and cached unless it closes over tracers (they become leading
+        inputs of the jaxpr, and the leading operands)."""
+        hit = self._jaxprs.get(key)
+        if hit is not None:
+            return (*hit, ())
+        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+        lifted = [isinstance(c, core.Tracer) for c in closed.consts]
+        if not any(lifted):
+            self._jaxprs.put(key, (closed, out_tree))
+            return closed, out_tree, ()
+        jaxpr, consts = closed.jaxpr, closed.consts
+        moved = [v for v, t in zip(jaxpr.constvars, lifted) if t]
+        new = Jaxpr([v for v, t in zip(jaxpr.constvars, lifted) if not t],
+                    moved + list(jaxpr.invars), jaxpr.outvars, jaxpr.eqns)
+        return (ClosedJaxpr(new, [c for c, t in zip(consts, lifted) if not t]), out_tree,
+                [c for c, t in zip(consts, lifted) if t])
 
     def _split(self, args, kwargs):
         """(static values, dynamic positional args, dynamic kwargs, donated positions)."""
@@ -293,7 +329,7 @@ class JitFunction:
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
          donated) = self._key(args, kwargs)
         exe = self._cache.get_or_create(key, lambda: self._compile(
-            backend, args, kwargs, in_tree, avals, static_pos, donated))
+            backend, key, args, kwargs, in_tree, avals, static_pos, donated))
         if (self._simple and not kwargs and len(flat) == len(args)
                 and all(type(a) is Array and a._backend is backend for a in args)):
             self._fast.put(key[1], (key[3], exe))
@@ -351,11 +387,12 @@ class JitFunction:
                 names.append(k + tree_util.keystr(path))
         return names
 
-    def _compile(self, backend, args, kwargs, in_tree, avals, static_pos, donated):
-        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+    def _compile(self, backend, key, args, kwargs, in_tree, avals, static_pos, donated):
+        closed, out_tree, _ = self._traced(key, args, kwargs, in_tree, avals, static_pos)
         flags = self._donated_flags(args, kwargs, static_pos, donated)
-        text = lower_module(self._name, closed.jaxpr, closed.consts, flags)
-        return Executable(backend, text, closed.consts, avals, closed.out_avals, out_tree,
+        jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
+        text = lower_module(self._name, jaxpr, consts, flags)
+        return Executable(backend, text, consts, avals, closed.out_avals, out_tree,
                           any(flags))
 
     def _donated_flags(self, args, kwargs, static_pos, donated) -> list[bool]:
@@ -378,10 +415,12 @@ class JitFunction:
             backend = backend_for("cpu")
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
          donated) = self._key(args, kwargs)
-        closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
+        closed, out_tree, _ = self._traced(key, args, kwargs, in_tree, avals, static_pos)
         flags = self._donated_flags(args, kwargs, static_pos, donated)
-        text = lower_module(self._name, closed.jaxpr, closed.consts, flags)
-        return Lowered(self, backend, text, closed, in_tree, avals, out_tree, flags)
+        jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
+        text = lower_module(self._name, jaxpr, consts, flags)
+        return Lowered(self, backend, text, ClosedJaxpr(jaxpr, consts), in_tree, avals,
+                       out_tree, flags)
 
     def trace(self, *args, **kwargs) -> ClosedJaxpr:
         """The ClosedJaxpr ``fun`` traces to for these arguments."""
@@ -405,6 +444,7 @@ class JitFunction:
     def clear_cache(self) -> None:
         self._cache.clear()
         self._fast.clear()
+        self._jaxprs.clear()
 
 
 class Lowered:
@@ -457,6 +497,48 @@ class Compiled:
                             f"({got}) with structure {in_tree}")
         backend = self._exe.backend
         return self._exe.call([backend.buffer(x)[0] for x in flat])
+
+
+def hoist_call_consts(jaxpr: Jaxpr, consts) -> tuple[Jaxpr, list]:
+    """``jaxpr`` with the constants of its (nested) ``jit_p`` calls moved up to its
+    own constants, so a compiled program takes them as parameters instead of
+    embedding their bytes in its text.  Returns ``(jaxpr, consts)``."""
+    if not any(e.primitive is jit_p for e in jaxpr.eqns):
+        return jaxpr, list(consts)
+    constvars, consts, eqns = list(jaxpr.constvars), list(consts), []
+    for eqn in jaxpr.eqns:
+        if eqn.primitive is jit_p:
+            inner = eqn.params["jaxpr"]
+            body, inner_consts = hoist_call_consts(inner.jaxpr, inner.consts)
+            if inner_consts or body is not inner.jaxpr:
+                new_vars = [Var(core.get_aval(c)) for c in inner_consts]
+                constvars += new_vars
+                consts += inner_consts
+                body = Jaxpr([], [*body.constvars, *body.invars], body.outvars, body.eqns)
+                eqn = JaxprEqn(jit_p, [*new_vars, *eqn.invars],
+                               {**eqn.params, "jaxpr": ClosedJaxpr(body, [])}, eqn.outvars)
+        eqns.append(eqn)
+    return Jaxpr(constvars, jaxpr.invars, jaxpr.outvars, eqns), consts
+
+
+_CALLS = LRUCache(executable_cache_size)
+
+
+def call_compiled(backend, name: str, closed: ClosedJaxpr, args) -> list:
+    """A ``jit_p`` call evaluated eagerly: its jaxpr compiled (once per jaxpr and
+    argument types) and run on ``args``."""
+    avals = [core.get_aval(a) for a in args]
+    key = (backend, closed, tuple((a.shape, a.dtype, a.weak_type) for a in avals),
+           config.trace_context())
+
+    def compile_():
+        jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
+        text = lower_module(name, jaxpr, consts)
+        return Executable(backend, text, consts, avals, closed.out_avals,
+                          tree_util.tree_structure([0] * len(closed.out_avals)))
+
+    exe = _CALLS.get_or_create(key, compile_)
+    return exe.call_flat([backend.buffer(a)[0] for a in args])
 
 
 def _fun_name(fun) -> str:

@@ -1,4 +1,4 @@
-"""Lowering rules for core's structural and reduction primitives, and call primitives
+"""Lowering rules for core's structural and reduction primitives
 (control flow and windowed primitives: ``lower_control``).
 
 Structural primitives map one-to-one onto StableHLO (``squeeze``/``expand_dims`` are
@@ -9,10 +9,6 @@ sums and products accumulate in float32 and round once, as the NumPy kernels do.
 picks the first extremum and the first NaN, associatively (XLA may reduce in any
 order).  ``dot_general`` accumulates float16/bfloat16 products in float32 and
 computes boolean products as integer counts.
-
-Higher-order primitives that merely call a jaxpr (``custom_jvp_call``,
-``custom_vjp_call`` and ``checkpoint`` from plax-autodiff, looked up by name since
-plax-xla cannot import that package) are lowered by inlining the jaxpr they carry.
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ from plax_core import dtypes, lax
 from plax_core.ad_util import stop_gradient_p
 
 from .lower_elementwise import _complex_minmax, compare, convert, out_ty, select
-from .mlir import FunctionBuilder, i64_array, lower_closed_call, ty
+from .mlir import FunctionBuilder, i64_array, ty
 
 _F32 = np.dtype(np.float32)
 _HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
@@ -264,23 +260,6 @@ def _dot_general(ctx, lhs, rhs, *, dimension_numbers, precision, preferred_eleme
         return convert(ctx, wide, out.dtype)
     lhs, rhs = convert(ctx, lhs, out.dtype), convert(ctx, rhs, out.dtype)
     return ctx.op("stablehlo.dot_general", [lhs, rhs], out, attrs)
-
-
-# ------------------------------------------------------------------ call primitives
-
-#: Primitives (by name) that call the jaxpr in the named param on their operands.
-CALL_PRIMITIVES = {"custom_jvp_call": "call_jaxpr", "custom_vjp_call": "call_jaxpr",
-                   "checkpoint": "jaxpr", "remat": "jaxpr", "pjit": "jaxpr",
-                   "closed_call": "call_jaxpr", "core_call": "call_jaxpr",
-                   "xla_call": "call_jaxpr"}
-
-
-def call_rule(param: str):
-    """A rule that inlines ``params[param]`` (a ClosedJaxpr) applied to the operands."""
-    def rule(ctx, *args, **params):
-        return lower_closed_call(ctx, params[param], args)
-    rule.call_param = param
-    return rule
 
 
 # ------------------------------------------------------------------ the table

@@ -128,6 +128,9 @@ class FunctionBuilder:
         self.vals: dict[str, Ty] = {}
         self.avals_in: list = []
         self.avals_out: list = []
+        # private functions of the module (outlined jit calls): key -> (name, text);
+        # a builder for one of them shares its parent's dict
+        self.functions: dict = {}
 
     @property
     def lines(self) -> list[str]:
@@ -263,8 +266,9 @@ def module_text(name: str, ctx: FunctionBuilder, arg_names: Sequence[str],
     body = list(ctx.lines)
     body.append(f'"func.return"({", ".join(results)}) : ({", ".join(out_types)}) -> ()')
     safe = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "main"
+    functions = "".join(text for _, text in ctx.functions.values())
     return (f"module @{safe} attributes {{mhlo.num_partitions = 1 : i32, "
-            f"mhlo.num_replicas = 1 : i32}} {{\n"
+            f"mhlo.num_replicas = 1 : i32}} {{\n{functions}"
             f"  func.func public @main({', '.join(params)}) -> "
             f"({', '.join(out_types)}) {{\n    "
             + "\n    ".join(body) + "\n  }\n}\n")

@@ -1,7 +1,7 @@
 """plax-xla's plugin module (entry point ``xla`` in the ``plax`` group).
 
-It fills the ``"lowering"`` rule table for every core primitive (and, by name, for
-the call primitives of plax-autodiff when that package registered them), registers
+It fills the ``"lowering"`` rule table for every core primitive (and, through the
+generic rule of ``lowering/higher_order.py``, every higher-order primitive), registers
 the ``jit`` transformation, and offers the XLA backend at priority 10 (above core's
 NumPy backend): the GPU when a PJRT CUDA plugin and a GPU are present and
 ``PLAX_PLATFORMS`` allows it, else the CPU.
@@ -17,7 +17,8 @@ def plax_register_rules(registry):
     from .lower_control import control_and_windowed_rules
     from .lower_elementwise import elementwise_rules
     from .lower_indexing import indexing_rules
-    from .lower_structural import CALL_PRIMITIVES, call_rule, structural_rules
+    from .lower_structural import structural_rules
+    from .lowering import higher_order
     table = registry.rules("lowering")
     table.hint = RULE_HINT
     table.update(elementwise_rules())
@@ -28,10 +29,7 @@ def plax_register_rules(registry):
     table.update(sorting_rules(registry.primitives))
     from .lower_linalg import linalg_rules
     table.update(linalg_rules(registry.primitives))
-    for name, param in CALL_PRIMITIVES.items():
-        prim = registry.primitives.get(name)
-        if prim is not None and prim not in table:
-            table[prim] = call_rule(param)
+    higher_order.register(registry)
 
 
 @hookimpl

@@ -139,14 +139,19 @@ def test_decorator_forms_and_methods():
     assert jit(f).__name__ == "f" and "jitted" in repr(jit(lambda x: x))
 
 
-def test_nested_jit_is_inlined():
+def test_nested_jit_is_one_program_calling_the_inner_one():
     inner = jit(lambda x: lax.exp(x))
     outer = jit(lambda x: inner(x) + inner(2.0 * x))
     x = arr([0.0, 1.0])
     np.testing.assert_allclose(np.asarray(outer(x)), np.exp([0, 1]) + np.exp([0, 2]),
                                rtol=1e-6)
-    jaxpr = make_jaxpr(outer)(x)
-    assert [e.primitive.name for e in jaxpr.eqns].count("exp") == 2
+    (call,) = make_jaxpr(outer)(x).eqns            # as JAX: jit[name=<lambda> jaxpr=...]
+    body = call.params["jaxpr"]
+    assert [e.primitive.name for e in body.eqns].count("jit") == 2
+    assert [e.params["jaxpr"].eqns[0].primitive.name for e in body.eqns
+            if e.primitive.name == "jit"] == ["exp", "exp"]
+    text = outer.lower(x).as_text()                # the inner body lowered once
+    assert text.count("stablehlo.exponential") == 1 and text.count('"func.call"') == 2
 
 
 def test_closed_over_constants():
