@@ -7,8 +7,8 @@ integer exponent is exact at 0; ``max``/``min`` split the tangent evenly on ties
 comparisons, rounding and bitwise operations have zero derivatives; integer and
 boolean values always have zero (float0) tangents.
 
-The tables at the bottom map primitive names to rules; ``plugin.py`` registers them
-for the primitives core defines.
+The tables at the bottom map each primitive to its rule; ``register`` fills the
+registry's tables with them.
 """
 
 from __future__ import annotations
@@ -16,15 +16,81 @@ from __future__ import annotations
 import math
 
 from plax_core import dtypes, lax
-from plax_core.ad_util import stop_gradient_p
-from plax_core.core import get_aval
+from plax_core.extend import JVP, TRANSPOSE
+from plax_core.lax import (
+    abs_p,
+    acos_p,
+    acosh_p,
+    add_p,
+    and_p,
+    asin_p,
+    asinh_p,
+    atan2_p,
+    atan_p,
+    atanh_p,
+    bitcast_convert_type_p,
+    cbrt_p,
+    ceil_p,
+    clamp_p,
+    complex_p,
+    conj_p,
+    convert_element_type_p,
+    copy_p,
+    cos_p,
+    cosh_p,
+    digamma_p,
+    div_p,
+    eq_p,
+    erf_inv_p,
+    erf_p,
+    erfc_p,
+    exp2_p,
+    exp_p,
+    expm1_p,
+    floor_p,
+    ge_p,
+    gt_p,
+    imag_p,
+    integer_pow_p,
+    is_finite_p,
+    le_p,
+    lgamma_p,
+    log1p_p,
+    log_p,
+    logistic_p,
+    lt_p,
+    max_p,
+    min_p,
+    mul_p,
+    ne_p,
+    neg_p,
+    nextafter_p,
+    not_p,
+    or_p,
+    pow_p,
+    real_p,
+    rem_p,
+    round_p,
+    rsqrt_p,
+    select_n_p,
+    shift_left_p,
+    shift_right_arithmetic_p,
+    shift_right_logical_p,
+    sign_p,
+    sin_p,
+    sinh_p,
+    sqrt_p,
+    square_p,
+    stop_gradient_p,
+    sub_p,
+    tan_p,
+    tanh_p,
+    xor_p,
+)
 
-from .jvp import bilinear_jvp, defjvp, defjvp2, linear_jvp, zero_jvp
-from .tangents import Zero, instantiate, is_differentiable_dtype, is_undefined
-
-P = {name[:-2]: value for name, value in vars(lax).items()
-     if name.endswith("_p") and hasattr(value, "bind")}
-P["stop_gradient"] = stop_gradient_p
+from ..jvp import bilinear_jvp, defjvp, defjvp2, linear_jvp, zero_jvp
+from ..tangents import Zero, instantiate, is_differentiable_dtype, is_undefined
+from ._helpers import dtype_of
 
 
 def _zeros(x):
@@ -35,12 +101,8 @@ def _ones(x):
     return lax.full_like(x, 1)
 
 
-def lax_dtype(x):
-    return get_aval(x).dtype
-
-
 def _is_complex(x) -> bool:
-    return dtypes.is_complex(lax_dtype(x))
+    return dtypes.is_complex(dtype_of(x))
 
 
 def _replace_zero(x):
@@ -53,7 +115,7 @@ def _replace_zero(x):
 def _abs_jvp(g, ans, x):
     if _is_complex(x):
         return lax.real(lax.mul(g, lax.div(lax.conj(x), _replace_zero(
-            lax.convert_element_type(ans, lax_dtype(x))))))
+            lax.convert_element_type(ans, dtype_of(x))))))
     return lax.select(lax.ge(x, 0), g, lax.neg(g))
 
 
@@ -93,42 +155,42 @@ def _trigamma(x):
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 UNARY_JVPS = {
-    "abs": (defjvp2, _abs_jvp),
-    "square": (defjvp, lambda g, x: lax.mul(g, lax.mul(2, x))),
-    "exp": (defjvp2, lambda g, ans, x: lax.mul(g, ans)),
-    "exp2": (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(ans, math.log(2.0)))),
-    "log": (defjvp, lambda g, x: lax.div(g, x)),
-    "log1p": (defjvp, lambda g, x: lax.div(g, lax.add(x, 1))),
-    "expm1": (defjvp2, lambda g, ans, x: lax.mul(g, lax.add(ans, 1))),
-    "tanh": (defjvp2, lambda g, ans, x: lax.mul(lax.add(g, lax.mul(g, ans)),
+    abs_p: (defjvp2, _abs_jvp),
+    square_p: (defjvp, lambda g, x: lax.mul(g, lax.mul(2, x))),
+    exp_p: (defjvp2, lambda g, ans, x: lax.mul(g, ans)),
+    exp2_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(ans, math.log(2.0)))),
+    log_p: (defjvp, lambda g, x: lax.div(g, x)),
+    log1p_p: (defjvp, lambda g, x: lax.div(g, lax.add(x, 1))),
+    expm1_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.add(ans, 1))),
+    tanh_p: (defjvp2, lambda g, ans, x: lax.mul(lax.add(g, lax.mul(g, ans)),
                                                 lax.sub(1, ans))),
-    "logistic": (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(ans, lax.sub(1, ans)))),
-    "sin": (defjvp, lambda g, x: lax.mul(g, lax.cos(x))),
-    "cos": (defjvp, lambda g, x: lax.neg(lax.mul(g, lax.sin(x)))),
-    "tan": (defjvp2, lambda g, ans, x: lax.mul(g, lax.add(1, lax.square(ans)))),
-    "asin": (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.sub(1, lax.square(x))))),
-    "acos": (defjvp, lambda g, x: lax.mul(lax.neg(g), lax.rsqrt(lax.sub(1, lax.square(x))))),
-    "atan": (defjvp, lambda g, x: lax.div(g, lax.add(1, lax.square(x)))),
-    "sinh": (defjvp, lambda g, x: lax.mul(g, lax.cosh(x))),
-    "cosh": (defjvp, lambda g, x: lax.mul(g, lax.sinh(x))),
-    "asinh": (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.add(lax.square(x), 1)))),
-    "acosh": (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.mul(lax.sub(x, 1),
+    logistic_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(ans, lax.sub(1, ans)))),
+    sin_p: (defjvp, lambda g, x: lax.mul(g, lax.cos(x))),
+    cos_p: (defjvp, lambda g, x: lax.neg(lax.mul(g, lax.sin(x)))),
+    tan_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.add(1, lax.square(ans)))),
+    asin_p: (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.sub(1, lax.square(x))))),
+    acos_p: (defjvp, lambda g, x: lax.mul(lax.neg(g), lax.rsqrt(lax.sub(1, lax.square(x))))),
+    atan_p: (defjvp, lambda g, x: lax.div(g, lax.add(1, lax.square(x)))),
+    sinh_p: (defjvp, lambda g, x: lax.mul(g, lax.cosh(x))),
+    cosh_p: (defjvp, lambda g, x: lax.mul(g, lax.sinh(x))),
+    asinh_p: (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.add(lax.square(x), 1)))),
+    acosh_p: (defjvp, lambda g, x: lax.mul(g, lax.rsqrt(lax.mul(lax.sub(x, 1),
                                                                  lax.add(x, 1))))),
-    "atanh": (defjvp, lambda g, x: lax.mul(lax.integer_pow(lax.add(x, 1), -1),
+    atanh_p: (defjvp, lambda g, x: lax.mul(lax.integer_pow(lax.add(x, 1), -1),
                                            lax.div(g, lax.sub(1, x)))),
-    "sqrt": (defjvp2, lambda g, ans, x: lax.mul(g, lax.div(lax.full_like(x, 0.5), ans))),
-    "rsqrt": (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(-0.5, lax.div(ans, x)))),
-    "cbrt": (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(1.0 / 3.0,
+    sqrt_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.div(lax.full_like(x, 0.5), ans))),
+    rsqrt_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(-0.5, lax.div(ans, x)))),
+    cbrt_p: (defjvp2, lambda g, ans, x: lax.mul(g, lax.mul(1.0 / 3.0,
                                                            lax.integer_pow(ans, -2)))),
-    "erf": (defjvp, lambda g, x: lax.mul(_TWO_OVER_SQRT_PI,
+    erf_p: (defjvp, lambda g, x: lax.mul(_TWO_OVER_SQRT_PI,
                                          lax.mul(g, lax.exp(lax.neg(lax.square(x)))))),
-    "erfc": (defjvp, lambda g, x: lax.mul(-_TWO_OVER_SQRT_PI,
+    erfc_p: (defjvp, lambda g, x: lax.mul(-_TWO_OVER_SQRT_PI,
                                           lax.mul(g, lax.exp(lax.neg(lax.square(x)))))),
-    "erf_inv": (defjvp2, lambda g, ans, x: lax.mul(math.sqrt(math.pi) / 2.0,
+    erf_inv_p: (defjvp2, lambda g, ans, x: lax.mul(math.sqrt(math.pi) / 2.0,
                                                    lax.mul(g, lax.exp(lax.square(ans))))),
-    "lgamma": (defjvp, lambda g, x: lax.mul(g, lax.digamma(x))),
-    "digamma": (defjvp, lambda g, x: lax.mul(g, _trigamma(x))),
-    "integer_pow": (defjvp, _integer_pow_jvp),
+    lgamma_p: (defjvp, lambda g, x: lax.mul(g, lax.digamma(x))),
+    digamma_p: (defjvp, lambda g, x: lax.mul(g, _trigamma(x))),
+    integer_pow_p: (defjvp, _integer_pow_jvp),
 }
 
 
@@ -144,9 +206,9 @@ def _rem_jvp_rhs(g, x, y):
 
 
 def _pow_jvp_lhs(g, ans, x, y):
-    y_dtype = lax_dtype(y)
+    y_dtype = dtype_of(y)
     if dtypes.is_int(y_dtype):
-        yf = lax.convert_element_type(y, lax_dtype(x))
+        yf = lax.convert_element_type(y, dtype_of(x))
         jac = lax.select(lax.eq(y, 0), _zeros(x),
                          lax.mul(_replace_zero(yf), lax.pow(x, lax.sub(y, 1))))
     else:
@@ -169,18 +231,18 @@ def _atan2_denominator(x, y):
 
 
 BINARY_JVPS = {
-    "add": (defjvp, lambda g, x, y: g, lambda g, x, y: g),
-    "sub": (defjvp, lambda g, x, y: g, lambda g, x, y: lax.neg(g)),
-    "div": (defjvp, lambda g, x, y: lax.div(g, y), _div_jvp_rhs),
-    "rem": (defjvp, lambda g, x, y: g, _rem_jvp_rhs),
-    "pow": (defjvp2, _pow_jvp_lhs, _pow_jvp_rhs),
-    "max": (defjvp2, lambda g, ans, x, y: lax.mul(g, _balanced_eq(x, ans, y)),
+    add_p: (defjvp, lambda g, x, y: g, lambda g, x, y: g),
+    sub_p: (defjvp, lambda g, x, y: g, lambda g, x, y: lax.neg(g)),
+    div_p: (defjvp, lambda g, x, y: lax.div(g, y), _div_jvp_rhs),
+    rem_p: (defjvp, lambda g, x, y: g, _rem_jvp_rhs),
+    pow_p: (defjvp2, _pow_jvp_lhs, _pow_jvp_rhs),
+    max_p: (defjvp2, lambda g, ans, x, y: lax.mul(g, _balanced_eq(x, ans, y)),
             lambda g, ans, x, y: lax.mul(g, _balanced_eq(y, ans, x))),
-    "min": (defjvp2, lambda g, ans, x, y: lax.mul(g, _balanced_eq(x, ans, y)),
+    min_p: (defjvp2, lambda g, ans, x, y: lax.mul(g, _balanced_eq(x, ans, y)),
             lambda g, ans, x, y: lax.mul(g, _balanced_eq(y, ans, x))),
-    "atan2": (defjvp, lambda g, x, y: lax.mul(g, lax.div(y, _atan2_denominator(x, y))),
+    atan2_p: (defjvp, lambda g, x, y: lax.mul(g, lax.div(y, _atan2_denominator(x, y))),
               lambda g, x, y: lax.mul(g, lax.div(lax.neg(x), _atan2_denominator(x, y)))),
-    "clamp": (defjvp,
+    clamp_p: (defjvp,
               lambda g, lo, x, hi: lax.select(lax.bitwise_and(lax.gt(lo, x), lax.lt(lo, hi)),
                                               g, _zeros(x)),
               lambda g, lo, x, hi: lax.select(lax.bitwise_and(lax.gt(x, lo), lax.lt(x, hi)),
@@ -193,11 +255,11 @@ BINARY_JVPS = {
 
 def _select_n_jvp(primals, tangents):
     which, *cases = primals
-    ans = P["select_n"].bind(which, *cases)
+    ans = select_n_p.bind(which, *cases)
     case_tangents = tangents[1:]
     if all(type(t) is Zero for t in case_tangents):
         return ans, Zero.from_value(ans)
-    return ans, P["select_n"].bind(which, *map(instantiate, case_tangents))
+    return ans, select_n_p.bind(which, *map(instantiate, case_tangents))
 
 
 def _select_n_transpose(ct, which, *cases):
@@ -205,25 +267,25 @@ def _select_n_transpose(ct, which, *cases):
         raise ValueError("select_n is not linear in its selector")
     zeros = lax.full_like(ct, 0)
     n = len(cases)
-    return [None] + [P["select_n"].bind(which, *[ct if j == i else zeros for j in range(n)])
+    return [None] + [select_n_p.bind(which, *[ct if j == i else zeros for j in range(n)])
                      if is_undefined(case) else None for i, case in enumerate(cases)]
 
 
 def _convert_jvp(primals, tangents, *, new_dtype, weak_type=False, sharding=None):
     (x,), (g,) = primals, tangents
-    prim = P["convert_element_type"]
-    ans = prim.bind(x, new_dtype=new_dtype, weak_type=weak_type, sharding=sharding)
+    params = dict(new_dtype=new_dtype, weak_type=weak_type, sharding=sharding)
+    ans = convert_element_type_p.bind(x, **params)
     if type(g) is Zero or not is_differentiable_dtype(new_dtype):
         return ans, Zero.from_value(ans)
-    return ans, prim.bind(g, new_dtype=new_dtype, weak_type=weak_type, sharding=sharding)
+    return ans, convert_element_type_p.bind(g, **params)
 
 
 def _convert_transpose(ct, x, *, new_dtype, weak_type=False, sharding=None):
     aval = x.aval
     if not is_differentiable_dtype(aval.dtype):
         return [Zero(aval)]
-    return [P["convert_element_type"].bind(ct, new_dtype=aval.dtype,
-                                           weak_type=aval.weak_type, sharding=None)]
+    return [convert_element_type_p.bind(ct, new_dtype=aval.dtype,
+                                        weak_type=aval.weak_type, sharding=None)]
 
 
 def _conj_transpose(ct, x, *, input_dtype):
@@ -268,54 +330,57 @@ def _stop_gradient_transpose(ct, x):
 
 
 # Primitives without derivative: comparisons, rounding, bit manipulation.
-ZERO_JVP = [
-    "sign", "floor", "ceil", "round", "is_finite", "eq", "ne", "lt", "le",
-    "gt", "ge", "and", "or", "xor", "not", "shift_left", "shift_right_logical",
-    "shift_right_arithmetic", "bitcast_convert_type", "population_count", "clz",
-    "stop_gradient",
-]
-LINEAR = ["neg", "copy", "real", "imag", "conj", "complex", "reduce_precision"]
-
-
-def jvp_rules() -> dict:
-    """Primitive name -> JVP rule, for the elementwise primitives."""
-    rules = {}
-    for table in (UNARY_JVPS, BINARY_JVPS):
-        for name, (maker, *fns) in table.items():
-            if name in P:
-                rules[name] = maker(P[name], *fns)
-    for name in ZERO_JVP:
-        if name in P:
-            rules[name] = zero_jvp(P[name])
-    for name in LINEAR:
-        if name in P:
-            rules[name] = linear_jvp(P[name])
-    if "mul" in P:
-        rules["mul"] = bilinear_jvp(P["mul"])
-    rules["select_n"] = _select_n_jvp
-    rules["convert_element_type"] = _convert_jvp
-    return rules
-
+ZERO_JVP = (
+    sign_p, floor_p, ceil_p, round_p, is_finite_p, eq_p, ne_p, lt_p, le_p, gt_p, ge_p,
+    and_p, or_p, xor_p, not_p, shift_left_p, shift_right_logical_p,
+    shift_right_arithmetic_p, bitcast_convert_type_p, stop_gradient_p,
+)
+LINEAR = (neg_p, copy_p, real_p, imag_p, conj_p, complex_p)
 
 TRANSPOSE_RULES = {
-    "add": _add_transpose,
-    "sub": _sub_transpose,
-    "mul": _mul_transpose,
-    "div": _div_transpose,
-    "neg": _unary(lax.neg),
-    "copy": _unary(lambda ct: ct),
-    "real": _unary(lambda ct: lax.complex(ct, lax.full_like(ct, 0))),
-    "imag": _unary(lambda ct: lax.complex(lax.full_like(ct, 0), lax.neg(ct))),
-    "complex": _complex_transpose,
-    "conj": _conj_transpose,
-    "select_n": _select_n_transpose,
-    "convert_element_type": _convert_transpose,
-    "reduce_precision": lambda ct, x, **params: [P["reduce_precision"].bind(ct, **params)],
-    "stop_gradient": _stop_gradient_transpose,
+    add_p: _add_transpose,
+    sub_p: _sub_transpose,
+    mul_p: _mul_transpose,
+    div_p: _div_transpose,
+    neg_p: _unary(lax.neg),
+    copy_p: _unary(lambda ct: ct),
+    real_p: _unary(lambda ct: lax.complex(ct, lax.full_like(ct, 0))),
+    imag_p: _unary(lambda ct: lax.complex(lax.full_like(ct, 0), lax.neg(ct))),
+    complex_p: _complex_transpose,
+    conj_p: _conj_transpose,
+    select_n_p: _select_n_transpose,
+    convert_element_type_p: _convert_transpose,
+    stop_gradient_p: _stop_gradient_transpose,
+}
+
+# Not linear in any operand: no transpose rule.
+NONLINEAR = (
+    abs_p, acos_p, acosh_p, and_p, asin_p, asinh_p, atan_p, atan2_p, atanh_p,
+    bitcast_convert_type_p, cbrt_p, ceil_p, clamp_p, cos_p, cosh_p, digamma_p, eq_p, erf_p,
+    erf_inv_p, erfc_p, exp_p, exp2_p, expm1_p, floor_p, ge_p, gt_p, integer_pow_p,
+    is_finite_p, le_p, lgamma_p, log_p, log1p_p, logistic_p, lt_p, max_p, min_p, ne_p,
+    nextafter_p, not_p, or_p, pow_p, rem_p, round_p, rsqrt_p, shift_left_p,
+    shift_right_arithmetic_p, shift_right_logical_p, sign_p, sin_p, sinh_p, sqrt_p,
+    square_p, tan_p, tanh_p, xor_p,
+)
+
+UNSUPPORTED = {
+    (JVP, nextafter_p): "a bit-level step to the neighbouring float; JAX defines no "
+                        "derivative for it either",
 }
 
 
-def transpose_rules() -> dict:
-    """Primitive name -> transpose rule, for the linear elementwise primitives."""
-    return {name: rule for name, rule in TRANSPOSE_RULES.items() if name in P}
-
+def register(registry) -> None:
+    """Fill the ``"jvp"`` and ``"transpose"`` tables for the elementwise primitives."""
+    jvp = registry.rules(JVP)
+    for table in (UNARY_JVPS, BINARY_JVPS):
+        for prim, (maker, *fns) in table.items():
+            jvp[prim] = maker(prim, *fns)
+    for prim in ZERO_JVP:
+        jvp[prim] = zero_jvp(prim)
+    for prim in LINEAR:
+        jvp[prim] = linear_jvp(prim)
+    jvp[mul_p] = bilinear_jvp(mul_p)
+    jvp[select_n_p] = _select_n_jvp
+    jvp[convert_element_type_p] = _convert_jvp
+    registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)

@@ -25,17 +25,18 @@ from __future__ import annotations
 
 import itertools
 
-from plax_core import lax
-from plax_core.core import get_aval
-from plax_core.prims.reductions import _max_identity, _min_identity
+from plax_core import dtypes, lax
+from plax_core.extend import JVP, TRANSPOSE, get_aval
+from plax_core.lax import (
+    conv_general_dilated_p,
+    reduce_window_max_p,
+    reduce_window_min_p,
+    reduce_window_sum_p,
+)
 from plax_core.prims.windowed import ConvDimensionNumbers, dilate_dim
 
-from .jvp import bilinear_jvp, linear_jvp
-from .tangents import Zero, is_undefined, zeros_like_aval
-
-
-def _aval(x):
-    return x.aval if is_undefined(x) else get_aval(x)
+from ..jvp import bilinear_jvp, linear_jvp
+from ..tangents import Zero, is_undefined, zeros_like_aval
 
 
 def reshape_axis_into(src: int, dst: int, x):
@@ -108,7 +109,7 @@ def _conv_transpose_lhs(g, rhs, lhs_aval, *, window_strides, padding, lhs_dilati
     flipped = lax.rev(rhs, tuple(rhs_spec[2:]))
     if get_aval(flipped).dtype != get_aval(g).dtype:
         flipped = lax.convert_element_type(flipped, get_aval(g).dtype)
-    out = lax.conv_general_dilated_p.bind(
+    out = conv_general_dilated_p.bind(
         g, flipped, window_strides=tuple(lhs_dilation), padding=pads,
         lhs_dilation=tuple(window_strides), rhs_dilation=tuple(rhs_dilation),
         dimension_numbers=trans, feature_group_count=max(G, B), batch_group_count=1,
@@ -135,7 +136,7 @@ def _conv_transpose_rhs(g, lhs, rhs_aval, *, window_strides, padding, lhs_dilati
         [get_aval(g).shape[d] for d in out_spec[2:]], padding, lhs_dilation, rhs_dilation)
     if get_aval(lhs).dtype != get_aval(g).dtype:
         lhs = lax.convert_element_type(lhs, get_aval(g).dtype)
-    out = lax.conv_general_dilated_p.bind(
+    out = conv_general_dilated_p.bind(
         lhs, g, window_strides=tuple(rhs_dilation), padding=pads,
         lhs_dilation=tuple(lhs_dilation), rhs_dilation=tuple(window_strides),
         dimension_numbers=trans, feature_group_count=G, batch_group_count=B,
@@ -163,7 +164,7 @@ def _reduce_window_sum_transpose(ct, operand, *, window_dimensions, window_strid
                                 get_aval(ct).shape, padding, base_dilation, window_dilation)
     config = [(lo, hi, s - 1) for (lo, hi), s in zip(pads, window_strides)]
     padded = lax.pad(ct, lax.full((), 0, get_aval(ct).dtype), config)
-    out = lax.reduce_window_sum_p.bind(
+    out = reduce_window_sum_p.bind(
         padded, window_dimensions=tuple(window_dimensions),
         window_strides=tuple(base_dilation), padding=((0, 0),) * len(in_shape),
         base_dilation=(1,) * len(in_shape), window_dilation=tuple(window_dilation))
@@ -182,10 +183,24 @@ def window_slices(x, fill, *, window_dimensions, window_strides, padding, base_d
         yield lax.slice(xp, starts, limits, window_strides)
 
 
-def _reduce_window_chooser_jvp(name, identity, better):
+def _lowest(dtype):
+    """The identity of max: the padding a max window never picks."""
+    if dtypes.is_inexact(dtype):
+        return -float("inf")
+    return False if dtypes.is_bool(dtype) else dtypes.iinfo(dtype).min
+
+
+def _highest(dtype):
+    """The identity of min."""
+    if dtypes.is_inexact(dtype):
+        return float("inf")
+    return True if dtypes.is_bool(dtype) else dtypes.iinfo(dtype).max
+
+
+def _reduce_window_chooser_jvp(prim, identity, better):
     def rule(primals, tangents, **params):
         (x,), (t,) = primals, tangents
-        ans = getattr(lax, f"{name}_p").bind(x, **params)
+        ans = prim.bind(x, **params)
         out_shape = get_aval(ans).shape
         if type(t) is Zero or 0 in out_shape or 0 in params["window_dimensions"]:
             return ans, Zero.from_value(ans)
@@ -203,26 +218,23 @@ def _reduce_window_chooser_jvp(name, identity, better):
 
 # --------------------------------------------------------------------- tables
 
-def jvp_rules() -> dict:
-    return {
-        "conv_general_dilated": bilinear_jvp(lax.conv_general_dilated_p),
-        "reduce_window_sum": linear_jvp(lax.reduce_window_sum_p),
-        "reduce_window_max": _reduce_window_chooser_jvp("reduce_window_max", _max_identity,
-                                                        lax.gt),
-        "reduce_window_min": _reduce_window_chooser_jvp("reduce_window_min", _min_identity,
-                                                        lax.lt),
-    }
+JVP_RULES = {
+    conv_general_dilated_p: bilinear_jvp(conv_general_dilated_p),
+    reduce_window_sum_p: linear_jvp(reduce_window_sum_p),
+    reduce_window_max_p: _reduce_window_chooser_jvp(reduce_window_max_p, _lowest, lax.gt),
+    reduce_window_min_p: _reduce_window_chooser_jvp(reduce_window_min_p, _highest, lax.lt),
+}
+
+TRANSPOSE_RULES = {
+    conv_general_dilated_p: _conv_general_dilated_transpose,
+    reduce_window_sum_p: _reduce_window_sum_transpose,
+}
+
+# Not linear in any operand: no transpose rule.
+NONLINEAR = (reduce_window_max_p, reduce_window_min_p)
 
 
-def transpose_rules() -> dict:
-    return {
-        "conv_general_dilated": _conv_general_dilated_transpose,
-        "reduce_window_sum": _reduce_window_sum_transpose,
-    }
-
-
-# reduce_window_max / reduce_window_min are not linear: no transpose rule.
-NONLINEAR = ("reduce_window_max", "reduce_window_min")
-
-__all__ = ["NONLINEAR", "conv_vjp_lhs_padding", "conv_vjp_rhs_padding", "jvp_rules",
-           "reshape_axis_into", "reshape_axis_out_of", "transpose_rules", "window_slices"]
+def register(registry) -> None:
+    """Fill the ``"jvp"`` and ``"transpose"`` tables for the windowed primitives."""
+    registry.rules(JVP).update(JVP_RULES)
+    registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)

@@ -1,4 +1,4 @@
-"""JVP and transpose rules for the linear-algebra primitives and ``fft``.
+"""JVP and transpose rules for core's linear-algebra primitives.
 
 Every tangent is written with lax operations that are linear in the input tangent
 (matrix products with primal factors, triangular solves in ``b``, masks), so reverse
@@ -19,44 +19,37 @@ mode follows by transposition.  The formulas are the standard ones (as in JAX):
   rectangular matrices.
 - eig: eigenvalues ``dw = diag(V^-1 dA V)``; right eigenvectors ``dV = V (F * V^-1 dA
   V)`` projected to keep unit norm.  Left eigenvectors have no rule.
-- fft is linear.  The transpose of FFT (IFFT) is FFT (IFFT) itself, the DFT matrix
-  being symmetric; of RFFT, the real part of the FFT of the cotangent zero-padded to
-  the full length; of IRFFT, the conjugate of the RFFT of the cotangent weighted by
-  1 at frequency 0 (and n/2 for even n) and 2 elsewhere, scaled by ``1/prod(n)``.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from plax_core import dtypes, lax
-from plax_core.core import get_aval
-from plax_core.prims.fft import FftType
-from plax_core.prims.linalg import real_dtype
+from plax_core.extend import JVP, TRANSPOSE
+from plax_core.lax import (
+    cholesky_p,
+    eig_p,
+    eigh_p,
+    lu_p,
+    qr_p,
+    svd_p,
+    triangular_solve_p,
+)
 
-from .jvp import linear_jvp
-from .tangents import Zero, instantiate, is_undefined
+from ..tangents import Zero, instantiate, is_undefined
+from ._helpers import cast, dtype_of, shape_of
 
 _HIGHEST = lax.Precision.HIGHEST
 
 
-def _shape(x):
-    return get_aval(x).shape
-
-
-def _dtype(x):
-    return get_aval(x).dtype
-
-
 def _T(x):
-    nd = len(_shape(x))
+    nd = len(shape_of(x))
     return lax.transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
 
 def _conj(x):
-    return lax.conj(x) if dtypes.is_complex(_dtype(x)) else x
+    return lax.conj(x) if dtypes.is_complex(dtype_of(x)) else x
 
 
 def _H(x):
@@ -65,7 +58,7 @@ def _H(x):
 
 def mm(a, b):
     """Matrix product over the trailing two dimensions; leading ones are batch."""
-    nd = len(_shape(a))
+    nd = len(shape_of(a))
     batch = tuple(range(nd - 2))
     return lax.dot_general(a, b, (((nd - 1,), (nd - 2,)), (batch, batch)),
                            precision=_HIGHEST)
@@ -73,8 +66,8 @@ def mm(a, b):
 
 def _mask(x, fn):
     """``x`` times a constant 0/1 mask ``fn(ones((m, n)))`` on the trailing dims."""
-    shape = _shape(x)
-    m = np.broadcast_to(fn(np.ones(shape[-2:], _dtype(x))), shape)
+    shape = shape_of(x)
+    m = np.broadcast_to(fn(np.ones(shape[-2:], dtype_of(x))), shape)
     return lax.mul(x, np.ascontiguousarray(m))
 
 
@@ -87,15 +80,15 @@ def triu(x, k=0):
 
 
 def _eye_like(x, n=None, dtype=None):
-    shape = _shape(x)
+    shape = shape_of(x)
     n = shape[-1] if n is None else n
-    eye = np.eye(n, dtype=dtype or _dtype(x))
+    eye = np.eye(n, dtype=dtype or dtype_of(x))
     return np.ascontiguousarray(np.broadcast_to(eye, shape[:-2] + (n, n)))
 
 
 def _row(v, rows=None):
     """A vector (batch..., k) repeated as the rows of (batch..., rows, k)."""
-    shape = _shape(v)
+    shape = shape_of(v)
     nd = len(shape)
     rows = shape[-1] if rows is None else rows
     return lax.broadcast_in_dim(v, shape[:-1] + (rows, shape[-1]),
@@ -104,27 +97,23 @@ def _row(v, rows=None):
 
 def _col(v, cols=None):
     """A vector (batch..., k) repeated as the columns of (batch..., k, cols)."""
-    shape = _shape(v)
+    shape = shape_of(v)
     cols = shape[-1] if cols is None else cols
     return lax.broadcast_in_dim(v, shape + (cols,), tuple(range(len(shape))))
-
-
-def _cast(x, dtype):
-    return x if _dtype(x) == dtype else lax.convert_element_type(x, dtype)
 
 
 # ------------------------------------------------------------------ cholesky
 
 def _cholesky_jvp(primals, tangents):
     (a,), (da,) = primals, tangents
-    L = lax.cholesky_p.bind(a)
+    L = cholesky_p.bind(a)
     da = instantiate(da)
     # only the lower triangle of a is read: the tangent is that of the Hermitian matrix
     da = lax.add(tril(da), _H(tril(da, -1)))
     tmp = lax.triangular_solve(L, da, left_side=False, lower=True, transpose_a=True,
                                conjugate_a=True)
     x = lax.triangular_solve(L, tmp, left_side=True, lower=True)
-    n = _shape(a)[-1]
+    n = shape_of(a)[-1]
     phi = _mask(x, lambda o: np.tril(o) / (1 + np.eye(n, dtype=o.dtype)))
     return L, mm(L, phi)
 
@@ -139,17 +128,17 @@ def _op(a, transpose_a, conjugate_a):
 
 def _triangular_solve_jvp(primals, tangents, **params):
     (a, b), (da, db) = primals, tangents
-    x = lax.triangular_solve_p.bind(a, b, **params)
+    x = triangular_solve_p.bind(a, b, **params)
     out = Zero.from_value(x)
     if type(db) is not Zero:
-        out = lax.triangular_solve_p.bind(a, db, **params)
+        out = triangular_solve_p.bind(a, db, **params)
     if type(da) is not Zero:
         g = tril(da) if params["lower"] else triu(da)
         if params["unit_diagonal"]:
             g = tril(g, -1) if params["lower"] else triu(g, 1)
         g = _op(g, params["transpose_a"], params["conjugate_a"])
         rhs = mm(g, x) if params["left_side"] else mm(x, g)
-        dx = lax.neg(lax.triangular_solve_p.bind(a, rhs, **params))
+        dx = lax.neg(triangular_solve_p.bind(a, rhs, **params))
         out = dx if type(out) is Zero else lax.add(out, dx)
     return x, out
 
@@ -160,24 +149,24 @@ def _triangular_solve_transpose(ct, a, b, **params):
     if type(ct) is Zero:
         return [None, Zero(b.aval)]
     flipped = dict(params, transpose_a=not params["transpose_a"])
-    return [None, lax.triangular_solve_p.bind(a, ct, **flipped)]
+    return [None, triangular_solve_p.bind(a, ct, **flipped)]
 
 
 # ------------------------------------------------------------------ lu
 
 def _lu_jvp(primals, tangents):
     (a,), (da,) = primals, tangents
-    lu, pivots, perm = lax.lu_p.bind(a)
-    *batch, m, n = _shape(a)
+    lu, pivots, perm = lu_p.bind(a)
+    *batch, m, n = shape_of(a)
     k = min(m, n)
     da = instantiate(da)
     # P dA: rows of dA in the order of the permutation (a one-hot matrix product)
     onehot = lax.convert_element_type(
         lax.eq(_col(perm, m), lax.broadcasted_iota(np.int32, tuple(batch) + (m, m),
-                                                len(batch) + 1)), _dtype(a))
+                                                len(batch) + 1)), dtype_of(a))
     x = mm(onehot, da)
     nd = len(batch) + 2
-    zero = lax.full((), 0, _dtype(a))
+    zero = lax.full((), 0, dtype_of(a))
     lpad = [(0, 0, 0)] * nd
     lpad[-1] = (0, m - k, 0)
     lower = lax.pad(tril(lax.slice_in_dim(lu, 0, k, axis=nd - 1), -1), zero, lpad)
@@ -186,9 +175,9 @@ def _lu_jvp(primals, tangents):
     upad[-2] = (0, n - k, 0)
     upper = lax.pad(triu(lax.slice_in_dim(lu, 0, k, axis=nd - 2)), zero, upad)
     if n > k:
-        eye = np.zeros((n, n), _dtype(a))
+        eye = np.zeros((n, n), dtype_of(a))
         eye[np.arange(k, n), np.arange(k, n)] = 1
-        upper = lax.add(upper, np.ascontiguousarray(np.broadcast_to(eye, _shape(upper))))
+        upper = lax.add(upper, np.ascontiguousarray(np.broadcast_to(eye, shape_of(upper))))
     la = lax.triangular_solve(lower, x, left_side=True, lower=True, unit_diagonal=True)
     lau = lax.triangular_solve(upper, la, left_side=False, lower=False)
     dlu = lax.add(mm(lower, tril(lau, -1)), mm(triu(lau), upper))
@@ -199,8 +188,8 @@ def _lu_jvp(primals, tangents):
 
 def _qr_jvp(primals, tangents, *, full_matrices):
     (a,), (da,) = primals, tangents
-    q, r = lax.qr_p.bind(a, full_matrices=full_matrices)
-    m, n = _shape(a)[-2:]
+    q, r = qr_p.bind(a, full_matrices=full_matrices)
+    m, n = shape_of(a)[-2:]
     if m < n or (full_matrices and m != n):
         raise NotImplementedError(
             f"the derivative of qr is implemented for m >= n with reduced matrices (or "
@@ -210,8 +199,8 @@ def _qr_jvp(primals, tangents, *, full_matrices):
     c = mm(_H(q), dx_rinv)
     low = tril(c, -1)
     omega = lax.sub(low, _H(low))
-    if dtypes.is_complex(_dtype(a)):
-        imag_diag = lax.sub(c, _cast(lax.real(c), _dtype(a)))
+    if dtypes.is_complex(dtype_of(a)):
+        imag_diag = lax.sub(c, cast(lax.real(c), dtype_of(a)))
         omega = lax.add(omega, _mask(imag_diag, lambda o: np.eye(*o.shape, dtype=o.dtype)))
     dq = lax.add(mm(q, lax.sub(omega, c)), dx_rinv)
     dr = mm(lax.sub(c, omega), r)
@@ -222,30 +211,30 @@ def _qr_jvp(primals, tangents, *, full_matrices):
 
 def _gap_reciprocals(w, dtype):
     """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it."""
-    eye = _eye_like(_col(w), dtype=_dtype(w))
+    eye = _eye_like(_col(w), dtype=dtype_of(w))
     diff = lax.sub(_row(w), _col(w))
-    f = lax.sub(lax.div(np.ones((), _dtype(w)), lax.add(diff, eye)), eye)
-    return _cast(f, dtype)
+    f = lax.sub(lax.div(np.ones((), dtype_of(w)), lax.add(diff, eye)), eye)
+    return cast(f, dtype)
 
 
 def _eigh_jvp(primals, tangents, *, lower, sort_eigenvalues):
     (a,), (da,) = primals, tangents
-    v, w = lax.eigh_p.bind(a, lower=lower, sort_eigenvalues=sort_eigenvalues)
+    v, w = eigh_p.bind(a, lower=lower, sort_eigenvalues=sort_eigenvalues)
     da = instantiate(da)
     # only one triangle of a is read
     da = (lax.add(tril(da), _H(tril(da, -1))) if lower
           else lax.add(triu(da), _H(triu(da, 1))))
     vdv = mm(mm(_H(v), da), v)
-    dv = mm(v, lax.mul(_gap_reciprocals(w, _dtype(a)), vdv))
+    dv = mm(v, lax.mul(_gap_reciprocals(w, dtype_of(a)), vdv))
     dw = _diagonal(vdv)
-    if dtypes.is_complex(_dtype(dw)):
+    if dtypes.is_complex(dtype_of(dw)):
         dw = lax.real(dw)
     return [v, w], [dv, dw]
 
 
 def _diagonal(x):
     """The diagonal of the trailing square matrices: ``sum(x * eye, -1)``."""
-    nd = len(_shape(x))
+    nd = len(shape_of(x))
     return lax.reduce_sum(_mask(x, lambda o: np.eye(*o.shape, dtype=o.dtype)), (nd - 1,))
 
 
@@ -256,39 +245,39 @@ def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
     if compute_uv and full_matrices:
         raise NotImplementedError("the derivative of svd is not implemented for "
                                   "full_matrices=True (use full_matrices=False)")
-    s, u, vt = lax.svd_p.bind(a, full_matrices=False, compute_uv=True)
+    s, u, vt = svd_p.bind(a, full_matrices=False, compute_uv=True)
     da = instantiate(da)
-    dtype = _dtype(a)
+    dtype = dtype_of(a)
     v = _H(vt)
     ds_mat = mm(mm(_H(u), da), v)
     ds = _diagonal(ds_mat)
-    if dtypes.is_complex(_dtype(ds)):
+    if dtypes.is_complex(dtype_of(ds)):
         ds = lax.real(ds)
     if not compute_uv:
         return [s], [ds]
     srow, scol = _row(s), _col(s)
-    eye = _eye_like(srow, dtype=_dtype(s))
+    eye = _eye_like(srow, dtype=dtype_of(s))
     s_diffs = lax.mul(lax.add(srow, scol), lax.sub(srow, scol))
-    one = np.ones((), _dtype(s))
-    f = _cast(lax.sub(lax.div(one, lax.add(s_diffs, eye)), eye), dtype)
-    dss = lax.mul(_cast(srow, dtype), ds_mat)
-    sds = lax.mul(_cast(scol, dtype), ds_mat)
-    zeros = _cast(lax.eq(s, np.zeros((), _dtype(s))), _dtype(s))
+    one = np.ones((), dtype_of(s))
+    f = cast(lax.sub(lax.div(one, lax.add(s_diffs, eye)), eye), dtype)
+    dss = lax.mul(cast(srow, dtype), ds_mat)
+    sds = lax.mul(cast(scol, dtype), ds_mat)
+    zeros = cast(lax.eq(s, np.zeros((), dtype_of(s))), dtype_of(s))
     s_inv = lax.sub(lax.div(one, lax.add(s, zeros)), zeros)
-    s_inv_mat = lax.mul(_cast(_row(s_inv), dtype), _cast(eye, dtype))
+    s_inv_mat = lax.mul(cast(_row(s_inv), dtype), cast(eye, dtype))
     half = np.array(0.5, dtype)
     du_dv_diag = lax.mul(lax.mul(half, lax.sub(ds_mat, _H(ds_mat))), s_inv_mat)
     du = mm(u, lax.add(lax.mul(f, lax.add(dss, _H(dss))), du_dv_diag))
     dv = mm(v, lax.mul(f, lax.add(sds, _H(sds))))
-    m, n = _shape(a)[-2:]
+    m, n = shape_of(a)[-2:]
     if m > n:
         dav = mm(da, v)
         du = lax.add(du, lax.div(lax.sub(dav, mm(u, mm(_H(u), dav))),
-                                 _cast(_row(s, m), dtype)))
+                                 cast(_row(s, m), dtype)))
     if n > m:
         dahu = mm(_H(da), u)
         dv = lax.add(dv, lax.div(lax.sub(dahu, mm(v, mm(vt, dahu))),
-                                 _cast(_row(s, n), dtype)))
+                                 cast(_row(s, n), dtype)))
     return [s, u, vt], [ds, du, _H(dv)]
 
 
@@ -299,83 +288,53 @@ def _eig_jvp(primals, tangents, *, compute_left_eigenvectors, compute_right_eige
     if compute_left_eigenvectors:
         raise NotImplementedError("the derivative of eig's left eigenvectors is not "
                                   "implemented (use compute_left_eigenvectors=False)")
-    outs = lax.eig_p.bind(a, compute_left_eigenvectors=False,
-                          compute_right_eigenvectors=True)
+    outs = eig_p.bind(a, compute_left_eigenvectors=False,
+                      compute_right_eigenvectors=True)
     w, v = outs
-    cdt = _dtype(w)
-    da = _cast(instantiate(da), cdt)
+    cdt = dtype_of(w)
+    da = cast(instantiate(da), cdt)
     vinv_da_v = _solve(v, mm(da, v))
     dw = _diagonal(vinv_da_v)
     if not compute_right_eigenvectors:
         return [w], [dw]
     du = mm(v, lax.mul(_gap_reciprocals(w, cdt), vinv_da_v))
     # keep unit norm: remove the component of each column along itself (real part)
-    proj = lax.reduce_sum(lax.real(lax.mul(lax.conj(v), du)), (len(_shape(v)) - 2,))
-    dv = lax.sub(du, lax.mul(v, _cast(_row(proj), cdt)))
+    proj = lax.reduce_sum(lax.real(lax.mul(lax.conj(v), du)), (len(shape_of(v)) - 2,))
+    dv = lax.sub(du, lax.mul(v, cast(_row(proj), cdt)))
     return [w, v], [dw, dv]
 
 
 def _solve(a, b):
     """``a^-1 b`` through lu and two triangular solves (a is a primal constant)."""
-    lu, _, perm = lax.lu_p.bind(a)
-    *batch, m, _ = _shape(a)
+    lu, _, perm = lu_p.bind(a)
+    *batch, m, _ = shape_of(a)
     onehot = lax.convert_element_type(
         lax.eq(_col(perm, m), lax.broadcasted_iota(np.int32, tuple(batch) + (m, m),
-                                                len(batch) + 1)), _dtype(a))
+                                                len(batch) + 1)), dtype_of(a))
     pb = mm(onehot, b)
     y = lax.triangular_solve(lu, pb, left_side=True, lower=True, unit_diagonal=True)
     return lax.triangular_solve(lu, y, left_side=True, lower=False)
 
 
-# ------------------------------------------------------------------ fft
-
-def _fft_transpose(ct, x, *, fft_type, fft_lengths):
-    if type(ct) is Zero:
-        return [Zero(x.aval)]
-    if fft_type in (FftType.FFT, FftType.IFFT):
-        return [lax.fft_p.bind(ct, fft_type=fft_type, fft_lengths=fft_lengths)]
-    if fft_type == FftType.RFFT:
-        n = fft_lengths[-1]
-        nd = len(_shape(ct))
-        pads = [(0, 0, 0)] * nd
-        pads[-1] = (0, n - _shape(ct)[-1], 0)
-        full = lax.pad(ct, lax.full((), 0, _dtype(ct)), pads)
-        out = lax.fft_p.bind(full, fft_type=FftType.FFT, fft_lengths=fft_lengths)
-        return [lax.real(out)]
-    # IRFFT
-    y = lax.fft_p.bind(_cast(ct, real_dtype(_dtype(ct))), fft_type=FftType.RFFT,
-                       fft_lengths=fft_lengths)
-    k = _shape(y)[-1]
-    n = fft_lengths[-1]
-    weights = np.full(k, 2.0)
-    weights[0] = 1.0
-    if n % 2 == 0:
-        weights[-1] = 1.0
-    weights = weights / math.prod(fft_lengths)
-    scale = np.ascontiguousarray(np.broadcast_to(weights.astype(_dtype(y)), _shape(y)))
-    return [lax.conj(lax.mul(y, scale))]
-
-
 # --------------------------------------------------------------------- tables
 
-def jvp_rules() -> dict:
-    return {
-        "cholesky": _cholesky_jvp,
-        "triangular_solve": _triangular_solve_jvp,
-        "lu": _lu_jvp,
-        "qr": _qr_jvp,
-        "eigh": _eigh_jvp,
-        "svd": _svd_jvp,
-        "eig": _eig_jvp,
-        "fft": linear_jvp(lax.fft_p),
-    }
+JVP_RULES = {
+    cholesky_p: _cholesky_jvp,
+    triangular_solve_p: _triangular_solve_jvp,
+    lu_p: _lu_jvp,
+    qr_p: _qr_jvp,
+    eigh_p: _eigh_jvp,
+    svd_p: _svd_jvp,
+    eig_p: _eig_jvp,
+}
 
-
-def transpose_rules() -> dict:
-    return {"triangular_solve": _triangular_solve_transpose, "fft": _fft_transpose}
-
+TRANSPOSE_RULES = {triangular_solve_p: _triangular_solve_transpose}
 
 # Not linear in any operand (triangular_solve is linear in b: it has a transpose rule).
-NONLINEAR = ("cholesky", "lu", "qr", "eigh", "svd", "eig")
+NONLINEAR = (cholesky_p, lu_p, qr_p, eigh_p, svd_p, eig_p)
 
-__all__ = ["NONLINEAR", "jvp_rules", "mm", "transpose_rules", "tril", "triu"]
+
+def register(registry) -> None:
+    """Fill the ``"jvp"`` and ``"transpose"`` tables for the linear-algebra primitives."""
+    registry.rules(JVP).update(JVP_RULES)
+    registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)

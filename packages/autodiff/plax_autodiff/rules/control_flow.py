@@ -29,23 +29,28 @@ its inputs, so the stacked residuals are the inputs and the backward body recomp
 
 from __future__ import annotations
 
-from plax_core.core import get_aval
-from plax_core.jaxpr import ClosedJaxpr, Jaxpr, Var, eval_jaxpr
+from plax_core.extend import (
+    JVP,
+    PARTIAL_EVAL,
+    TRANSPOSE,
+    ClosedJaxpr,
+    Jaxpr,
+    Var,
+    eval_jaxpr,
+)
+from plax_core.lax import cond_p, scan_p, while_p
 from plax_core.prims.control_flow import (
     add_unused_inputs,
-    cond_p,
     join_consts,
     lift_consts,
     move_binders,
-    scan_p,
     trace_closed,
-    while_p,
 )
 from plax_core.util import split_list as _split
 
-from .jvp import jvp_jaxpr
-from .partial_eval import dce_jaxpr, partial_eval_jaxpr
-from .tangents import (
+from ..jvp import jvp_jaxpr
+from ..partial_eval import dce_jaxpr, partial_eval_jaxpr
+from ..tangents import (
     UndefinedPrimal,
     Zero,
     add_tangents,
@@ -56,7 +61,8 @@ from .tangents import (
     tangent_aval,
     zeros_like_aval,
 )
-from .transpose import backward_pass
+from ..transpose import backward_pass
+from ._helpers import aval_of
 
 
 def _nonzeros(tangents, avals) -> list[bool]:
@@ -157,7 +163,7 @@ def _cond_transpose(cts, index, *ops, branches):
     ct_nz = [not is_zero(ct) for ct in cts]
     ct_vals = [ct for ct, nz in zip(cts, ct_nz) if nz]
     out_avals = branches[0].out_avals
-    in_avals = [_aval(r) for r in res] + [_aval(c) for c in ct_vals]
+    in_avals = [aval_of(r) for r in res] + [aval_of(c) for c in ct_vals]
 
     def transposed(br):
         def fun(*args):
@@ -174,10 +180,6 @@ def _cond_transpose(cts, index, *ops, branches):
     new_branches, consts = join_consts([j for j, _ in lifted], [c for _, c in lifted])
     outs = iter(cond_p.bind(index, *consts, *res, *ct_vals, branches=tuple(new_branches)))
     return [None] + [next(outs) if linear else None for linear in lin]
-
-
-def _aval(x):
-    return x.aval if is_undefined(x) else get_aval(x)
 
 
 def backward_pass_closed(closed: ClosedJaxpr, args, cts):
@@ -334,9 +336,9 @@ def _scan_transpose(cts, *args, jaxpr, length, reverse, num_consts, num_carry, l
     ct_ys = [ct for ct, nz in zip(cts[nk:], y_nz) if nz]
     lin_c_avals = [a for a, lin in zip(const_avals, c_lin) if lin]
     ct_c0 = _zeros_for(lin_c_avals)
-    body_avals = ([_aval(c) for c in res_c] + [_aval(c) for c in ct_c0]
-                  + [_aval(c) for c in ct_carry] + [_unstacked(_aval(c)) for c in ct_ys]
-                  + [_unstacked(_aval(x)) for x in res_x])
+    body_avals = ([aval_of(c) for c in res_c] + [aval_of(c) for c in ct_c0]
+                  + [aval_of(c) for c in ct_carry] + [_unstacked(aval_of(c)) for c in ct_ys]
+                  + [_unstacked(aval_of(x)) for x in res_x])
     n_rc, n_lc, n_y = len(res_c), len(ct_c0), len(ct_ys)
 
     # The body runs backwards: (res consts; ct acc, ct carry; ct y, res x) ->
@@ -463,3 +465,18 @@ PARTIAL_EVAL_RULES = {cond_p: _cond_partial_eval, scan_p: _scan_partial_eval,
                       while_p: _while_partial_eval}
 TRANSPOSE_RULES = {cond_p: _cond_transpose, scan_p: _scan_transpose,
                    while_p: _while_transpose}
+
+# The rule exists and raises JAX's ValueError (``_while_transpose``) with this reason.
+UNSUPPORTED = {
+    (TRANSPOSE, while_p): "reverse mode of a while_loop (or fori_loop with traced bounds) "
+                          "needs its trip count in advance; use fori_loop with static "
+                          "bounds or scan",
+}
+
+
+def register(registry) -> None:
+    """Fill the ``"jvp"``, ``"transpose"`` and ``"partial_eval"`` tables for cond, scan
+    and while."""
+    registry.rules(JVP).update(JVP_RULES)
+    registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)
+    registry.rules(PARTIAL_EVAL).update(PARTIAL_EVAL_RULES)

@@ -1,0 +1,27 @@
+"""Small helpers shared by the rule modules of several families (this package only)."""
+
+from __future__ import annotations
+
+from plax_core import lax
+from plax_core.extend import get_aval
+
+from ..tangents import is_undefined
+
+
+def aval_of(x):
+    """The abstract value of a rule's argument: an ``UndefinedPrimal`` (a linear input of
+    a transpose rule) carries its own, any other value is asked for it."""
+    return x.aval if is_undefined(x) else get_aval(x)
+
+
+def shape_of(x) -> tuple:
+    return get_aval(x).shape
+
+
+def dtype_of(x):
+    return get_aval(x).dtype
+
+
+def cast(x, dtype):
+    """``x`` converted to ``dtype`` (no equation when it already has it)."""
+    return x if dtype_of(x) == dtype else lax.convert_element_type(x, dtype)
