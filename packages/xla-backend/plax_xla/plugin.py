@@ -1,35 +1,31 @@
 """plax-xla's plugin module (entry point ``xla`` in the ``plax`` group).
 
-It fills the ``"lowering"`` rule table for every core primitive (and, through the
-generic rule of ``lowering/higher_order.py``, every higher-order primitive), registers
-the ``jit`` transformation, and offers the XLA backend at priority 10 (above core's
-NumPy backend): the GPU when a PJRT CUDA plugin and a GPU are present and
-``PLAX_PLATFORMS`` allows it, else the CPU.
+It fills the ``"lowering"`` rule table from ``plax_xla.lowering``, one module per
+primitive family, registers the ``jit`` transformation, and offers the XLA backend at
+priority 10 (above core's NumPy backend): the GPU when a PJRT CUDA plugin and a GPU
+are present and ``PLAX_PLATFORMS`` allows it, else the CPU.
 """
 
-from plax_core.plugins import hookimpl
+import importlib
 
+from plax_core.extend import FAMILIES, LOWERING, hookimpl
+
+from .lowering import _calls
 from .mlir import RULE_HINT
 
 
 @hookimpl
 def plax_register_rules(registry):
-    from .lower_control import control_and_windowed_rules
-    from .lower_elementwise import elementwise_rules
-    from .lower_indexing import indexing_rules
-    from .lower_structural import structural_rules
-    from .lowering import higher_order
-    table = registry.rules("lowering")
-    table.hint = RULE_HINT
-    table.update(elementwise_rules())
-    table.update(structural_rules())
-    table.update(control_and_windowed_rules(registry.primitives))
-    table.update(indexing_rules(registry.primitives))
-    from .lower_sorting import sorting_rules
-    table.update(sorting_rules(registry.primitives))
-    from .lower_linalg import linalg_rules
-    table.update(linalg_rules(registry.primitives))
-    higher_order.register(registry)
+    registry.rules(LOWERING).hint = RULE_HINT
+    for family in dict.fromkeys((*FAMILIES, "higher_order")):
+        try:
+            module = importlib.import_module(f"plax_xla.lowering.{family}")
+        except ModuleNotFoundError as err:
+            if err.name != f"plax_xla.lowering.{family}":
+                raise
+            continue              # a family with no primitive to lower (elementwise_math)
+        module.register(registry)
+    _calls.register(registry)
 
 
 @hookimpl

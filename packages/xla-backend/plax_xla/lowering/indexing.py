@@ -1,4 +1,5 @@
-"""Lowering of ``gather`` and the ``scatter`` family to ``stablehlo.gather``/``scatter``.
+"""Lowering rules of ``gather`` and the ``scatter`` family (family ``indexing``) to
+``stablehlo.gather``/``scatter``.
 
 The index vector is the last dimension of the indices (``index_vector_dim``).  Modes:
 
@@ -16,13 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from plax_core.prims.indexing import GatherScatterMode, default_fill_value
+from plax_core import lax
+from plax_core.extend import LOWERING
+from plax_core.prims.indexing import (
+    GatherScatterMode,
+    default_fill_value,
+    scatter_window_sizes,
+)
 
-from .lower_elementwise import compare, out_ty, select
-from .lower_structural import _minmax_body
-from .mlir import FunctionBuilder, dense_constant, ty
-
-_BOOL = np.dtype(np.bool_)
+from ..mlir import FunctionBuilder, dense_constant, ty
+from ._helpers import BOOL, MAX_BODY, MIN_BODY, compare, out_ty, select
 
 
 def _list(values) -> str:
@@ -52,12 +56,12 @@ def _in_bounds(ctx, indices, index_map, operand_shape, sizes):
     lo, hi = _bounds(ctx, indices, index_map, operand_shape, sizes)
     t = ctx.ty_of(indices)
     ok = ctx.op("stablehlo.and", [compare(ctx, indices, lo, "GE"),
-                                  compare(ctx, indices, hi, "LE")], ty(t.shape, _BOOL))
-    init = ctx.constant(True, _BOOL)
-    scalar = ty((), _BOOL)
+                                  compare(ctx, indices, hi, "LE")], ty(t.shape, BOOL))
+    init = ctx.constant(True, BOOL)
+    scalar = ty((), BOOL)
     region = ctx.region([scalar, scalar],
                         lambda a, b: [ctx.op("stablehlo.and", [a, b], scalar)])
-    return ctx.op("stablehlo.reduce", [ok, init], ty(t.shape[:-1], _BOOL),
+    return ctx.op("stablehlo.reduce", [ok, init], ty(t.shape[:-1], BOOL),
                   {"dimensions": f"array<i64: {t.ndim - 1}>"}, regions=[region])
 
 
@@ -89,7 +93,7 @@ def _gather(ctx: FunctionBuilder, operand, indices, *, dimension_numbers, slice_
         return out
     fill = default_fill_value(out_t.dtype) if fill_value is None else fill_value
     batch_pos = [i for i in range(out_t.ndim) if i not in dn.offset_dims]
-    mask = ctx.op("stablehlo.broadcast_in_dim", [ok], ty(out_t.shape, _BOOL),
+    mask = ctx.op("stablehlo.broadcast_in_dim", [ok], ty(out_t.shape, BOOL),
                   {"broadcast_dimensions": "array<i64" + "".join(
                       f", {p}" if i else f": {p}" for i, p in enumerate(batch_pos)) + ">"})
     with np.errstate(all="ignore"):
@@ -99,18 +103,9 @@ def _gather(ctx: FunctionBuilder, operand, indices, *, dimension_numbers, slice_
 
 def _binary_body(op, bool_op):
     def body(ctx, a, b):
-        name = bool_op if ctx.ty_of(a).dtype == _BOOL else op
+        name = bool_op if ctx.ty_of(a).dtype == BOOL else op
         return ctx.op(name, [a, b], ctx.ty_of(a))
     return body
-
-
-_BODIES = {
-    "scatter": lambda ctx, a, b: b,
-    "scatter-add": _binary_body("stablehlo.add", "stablehlo.or"),
-    "scatter-mul": _binary_body("stablehlo.multiply", "stablehlo.and"),
-    "scatter-min": _minmax_body("LT", "stablehlo.and", "stablehlo.minimum"),
-    "scatter-max": _minmax_body("GT", "stablehlo.or", "stablehlo.maximum"),
-}
 
 
 def _scatter(body):
@@ -119,7 +114,6 @@ def _scatter(body):
         dn = dimension_numbers
         op_t, idx_t = ctx.ty_of(operand), ctx.ty_of(indices)
         if mode == GatherScatterMode.CLIP:
-            from plax_core.prims.indexing import scatter_window_sizes
             sizes = scatter_window_sizes(op_t.shape, ctx.ty_of(updates).shape, dn)
             indices = _clamp(ctx, indices, dn.scatter_dims_to_operand_dims, op_t.shape,
                              sizes)
@@ -142,7 +136,15 @@ def _scatter(body):
     return rule
 
 
-def indexing_rules(primitives: dict) -> dict:
-    """Rules for gather and whichever scatters ``primitives`` (name -> primitive) has."""
-    rules = {"gather": _gather, **{name: _scatter(b) for name, b in _BODIES.items()}}
-    return {primitives[name]: rule for name, rule in rules.items() if name in primitives}
+RULES = {
+    lax.gather_p: _gather,
+    lax.scatter_p: _scatter(lambda ctx, a, b: b),
+    lax.scatter_add_p: _scatter(_binary_body("stablehlo.add", "stablehlo.or")),
+    lax.scatter_mul_p: _scatter(_binary_body("stablehlo.multiply", "stablehlo.and")),
+    lax.scatter_min_p: _scatter(MIN_BODY),
+    lax.scatter_max_p: _scatter(MAX_BODY),
+}
+
+
+def register(registry) -> None:
+    registry.rules(LOWERING).update(RULES)

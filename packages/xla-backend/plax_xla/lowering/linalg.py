@@ -1,7 +1,7 @@
-"""Lowering of the linear-algebra primitives and ``fft``.
+"""Lowering rules of the linear-algebra primitives (family ``linalg``).
 
-StableHLO has ``cholesky``, ``triangular_solve`` and ``fft`` ops.  The decompositions
-it lacks (``lu``, ``qr``, ``eigh``, ``svd``, ``eig``) call jaxlib's LAPACK kernels, which
+StableHLO has ``cholesky`` and ``triangular_solve`` ops.  The decompositions it
+lacks (``lu``, ``qr``, ``eigh``, ``svd``, ``eig``) call jaxlib's LAPACK kernels, which
 jaxlib ships as XLA FFI handlers for the CPU (``jaxlib.cpu._lapack.registrations()``:
 ``lapack_sgetrf_ffi`` and friends).  They are registered once with
 ``xla_client.register_custom_call_target(name, capsule, platform="cpu",
@@ -23,12 +23,10 @@ import threading
 import numpy as np
 
 from plax_core import lax
-from plax_core.core import ShapedArray, get_aval
-from plax_core.jaxpr import ClosedJaxpr, trace_to_jaxpr
-from plax_core.prims.fft import FftType
-from plax_core.prims.linalg import lu_pivots_to_permutation, real_dtype
+from plax_core.extend import LOWERING, ClosedJaxpr, ShapedArray, get_aval, trace_to_jaxpr
+from plax_core.prims.linalg import real_dtype
 
-from .mlir import dense_constant, ty
+from ..mlir import dense_constant, lower_closed_call, ty
 
 _registered = False
 _register_lock = threading.Lock()
@@ -91,7 +89,6 @@ def lapack_call(ctx, target: str, operands, results, attrs: dict | None = None,
 
 def inline(ctx, fn, *args):
     """Trace ``fn`` (lax operations) at the types of ``args`` and emit it inline."""
-    from .mlir import lower_closed_call
     avals = [ShapedArray(ctx.ty_of(a).shape, ctx.ty_of(a).dtype) for a in args]
     jaxpr, consts = trace_to_jaxpr(lambda *xs: list(fn(*xs)), avals)
     return lower_closed_call(ctx, ClosedJaxpr(jaxpr, consts), list(args))
@@ -165,17 +162,6 @@ def _triangular_solve(ctx, a, b, *, left_side, lower, transpose_a, conjugate_a,
         "transpose_a": f"#stablehlo<transpose {kind}>"})
 
 
-def _fft(ctx, x, *, fft_type, fft_lengths):
-    out = ctx.avals_out[0]
-    t = ty(out.shape, out.dtype)
-    if 0 in t.shape or 0 in ctx.ty_of(x).shape:
-        return ctx.constant(0, t.dtype, t.shape)
-    lengths = ", ".join(str(int(n)) for n in fft_lengths)
-    return ctx.op("stablehlo.fft", [x], t, {
-        "fft_type": f"#stablehlo<fft_type {FftType(fft_type).name}>",
-        "fft_length": f"array<i64: {lengths}>"})
-
-
 # ------------------------------------------------------------------ LAPACK calls
 
 def _lu(ctx, a):
@@ -190,7 +176,7 @@ def _lu(ctx, a):
 
     def post(ipiv):
         piv = lax.sub(ipiv, lax.full(get_aval(ipiv).shape, 1, i32))
-        return [piv, lu_pivots_to_permutation(piv, m)]
+        return [piv, lax.lu_pivots_to_permutation(piv, m)]
 
     piv, perm = inline(ctx, post, ipiv)
     return [lu, piv, perm]
@@ -287,13 +273,11 @@ def _eig(ctx, a, *, compute_left_eigenvectors, compute_right_eigenvectors):
     return out
 
 
-RULES = {"cholesky": _cholesky, "triangular_solve": _triangular_solve, "fft": _fft,
-         "lu": _lu, "qr": _qr, "eigh": _eigh, "svd": _svd, "eig": _eig}
+RULES = {
+    lax.cholesky_p: _cholesky, lax.triangular_solve_p: _triangular_solve, lax.lu_p: _lu,
+    lax.qr_p: _qr, lax.eigh_p: _eigh, lax.svd_p: _svd, lax.eig_p: _eig,
+}
 
 
-def linalg_rules(primitives: dict) -> dict:
-    """The lowering rules of the linear-algebra primitives present in ``primitives``."""
-    return {primitives[name]: rule for name, rule in RULES.items() if name in primitives}
-
-
-__all__ = ["ensure_lapack_registered", "inline", "lapack_call", "linalg_rules"]
+def register(registry) -> None:
+    registry.rules(LOWERING).update(RULES)
