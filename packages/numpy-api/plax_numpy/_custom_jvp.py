@@ -7,12 +7,16 @@ attaches JAX's rule.  plax-numpy depends on plax-core alone, so the rule goes th
 ``custom_jvp`` transformation that plax-autodiff registers (``plax_core.transformations``):
 without plax-autodiff there are no derivatives to get wrong, and the plain function runs.
 Calls whose arguments are all concrete (no tracer: nothing to differentiate) also run the
-plain function, so eager code pays nothing.
+plain function, so eager code pays nothing.  The special functions computed by iteration
+(series and continued fractions in ``while_loop``, which reverse mode cannot enter) use
+``times_tangent`` and ``forward_derivative`` in their rules.
 """
 
 from __future__ import annotations
 
 import functools
+
+import numpy as np
 
 import plax_core
 from plax_core.core import Tracer
@@ -35,7 +39,9 @@ def with_jvp(jvp):
                 except AttributeError:     # plax-autodiff not installed: no derivatives
                     return fun(*args)
                 f = custom_jvp(fun)
-                f.defjvp(jvp)
+                # primals may reach the rule as Python scalars (grad of a scalar)
+                f.defjvp(lambda primals, tangents: jvp(
+                    tuple(_asarray(p) for p in primals), tangents))
                 made.append(f)
             return made[0](*args)
 
@@ -62,3 +68,30 @@ def with_jvps(*rules):
         return with_jvp(jvp)(fun)
 
     return wrap
+
+
+def _asarray(p):
+    from plax_numpy import asarray
+    return asarray(p)
+
+
+def times_tangent(derivative, tangent):
+    """``derivative() * tangent``; zero without calling ``derivative`` where the tangent is a
+    known zero (an argument not differentiated): no 0 * inf = NaN from an infinite
+    derivative, and no forward pass through a loop that nothing needs."""
+    from plax_numpy import zeros_like
+    if not isinstance(tangent, Tracer) and not np.any(np.asarray(tangent)):
+        return zeros_like(tangent)
+    return derivative() * tangent
+
+
+def forward_derivative(fun, primals, argnum):
+    """d fun / d primals[argnum] at ``primals`` (forward mode, through any loops).
+
+    A value of the primals alone, to be multiplied by the tangent: a tangent pushed through
+    a ``while_loop`` could not be transposed by ``grad``.
+    """
+    from plax_numpy import ones_like, zeros_like
+    tangents = [zeros_like(p) for p in primals]
+    tangents[argnum] = ones_like(primals[argnum])
+    return plax_core.transformations.jvp(fun, tuple(primals), tuple(tangents))[1]

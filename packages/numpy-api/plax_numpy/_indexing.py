@@ -481,13 +481,44 @@ def _argsort1(a):
 
 
 def partition(a, kth, axis=-1):
-    """``a`` with the ``kth`` element in sorted position, smaller ones before it and
-    larger after (here: fully sorted, a valid partition)."""
-    from ._sorting import sort
+    """``a`` with the ``kth`` element in sorted position: JAX's construction, the kth + 1
+    smallest ascending (``top_k`` of ``-a``) then the rest descending (``top_k`` of ``a``),
+    so that the values and the derivative (which of tied elements each slot takes) are
+    JAX's; a full sort would route tied gradients elsewhere."""
     a = ops.operand(a, "partition")
+    if ops._dtype(a).kind == "c":
+        raise NotImplementedError("partition: complex arrays are not supported (as in JAX); "
+                                  "partition the real and imaginary parts separately.")
     axis = _axis("partition", axis, ops.ndim(a))
-    _check_kth("partition", kth, ops.shape(a)[axis])
-    return sort(a, axis=axis)
+    n = ops.shape(a)[axis]
+    _check_kth("partition", kth, n)
+    kth = operator.index(kth) % n
+    arr = ops.swapaxes(a, axis, -1)
+    if ops._dtype(arr).kind == "f":
+        # XLA's TopK orders floats totally (-NaN < -inf < -0 < 0 < inf < NaN): select on
+        # the bits' total order, then gather, so that the derivative follows the same slots.
+        key = _total_order_key(arr)
+        low = lax.top_k(lax.bitwise_not(key), kth + 1)[1]
+        high = lax.top_k(key, n - kth - 1)[1]
+        idx = lax.concatenate([low, high], ops.ndim(arr) - 1)
+        return ops.swapaxes(take_along_axis(arr, idx, -1), -1, axis)
+    if ops._dtype(arr).kind == "u":   # -a wraps: shift so that 0 stays the smallest
+        one = ops.scalar_like(arr, 1)
+        bottom = lax.sub(lax.neg(lax.top_k(lax.neg(lax.add(arr, one)), kth + 1)[0]), one)
+    else:
+        bottom = lax.neg(lax.top_k(lax.neg(arr), kth + 1)[0])
+    top = lax.top_k(arr, n - kth - 1)[0]
+    out = lax.concatenate([bottom, top], ops.ndim(arr) - 1)
+    return ops.swapaxes(out, -1, axis)
+
+
+def _total_order_key(x):
+    """Signed integers ordered as IEEE's totalOrder of the floats ``x``."""
+    bits = np.dtype(ops._dtype(x)).itemsize * 8
+    ints = lax.bitcast_convert_type(x, np.dtype(f"int{bits}"))
+    flip = lax.full_like(ints, 2 ** (bits - 1) - 1)
+    negative = lax.lt(ints, lax.full_like(ints, 0))
+    return lax.select(negative, lax.bitwise_xor(ints, flip), ints)
 
 
 def argpartition(a, kth, axis=-1):

@@ -100,7 +100,6 @@ KNOWN_MISMATCH = {
     'jnp.nanquantile': ('value', _NANRED),
     'jnp.nanstd': ('value grad vmap_grad', _NANRED),
     'jnp.nanvar': ('value jvp grad vmap_grad', _NANRED),
-    'jnp.partition': ('jvp grad vmap_grad', _TIES),
     'jnp.unwrap#jump': ('value jvp grad vmap_grad', _EDGE),
     'la.det#singular': ('jvp grad vmap_grad', _LINALG),
     'la.det': ('jvp grad vmap_grad', _LINALG),

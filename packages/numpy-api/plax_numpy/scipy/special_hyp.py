@@ -15,7 +15,7 @@ import numpy as np
 import plax_numpy as jnp
 from plax_core import Tracer, lax
 
-from ._custom import forward_derivative, times_tangent, with_jvp
+from .._custom_jvp import forward_derivative, times_tangent, with_jvp
 from .special_incomplete import _args, _eps, _loop
 from .special_more import _real_args
 

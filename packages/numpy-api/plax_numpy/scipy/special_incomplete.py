@@ -15,8 +15,7 @@ import numpy as np
 import plax_numpy as jnp
 from plax_core import lax
 
-from .._custom_jvp import with_jvps
-from ._custom import forward_derivative, times_tangent, with_jvp
+from .._custom_jvp import forward_derivative, times_tangent, with_jvp, with_jvps
 from .special_extra import _args as _promote
 
 __all__ = ["gammainc", "gammaincc", "betainc", "zeta", "polygamma", "bernoulli"]

@@ -15,7 +15,7 @@ import numpy as np
 import plax_numpy as jnp
 from plax_core import lax
 
-from ._custom import times_tangent, with_jvp
+from .._custom_jvp import times_tangent, with_jvp
 from .special_incomplete import _args, _eps, _loop, _tiny
 
 __all__ = ["wofz", "erfcx", "dawsn", "expi", "exp1", "expn", "sici", "fresnel", "spence",
