@@ -26,9 +26,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from plax_core import get_registry
-from plax_core.core import ShapedArray, Trace, Tracer, full_lower, get_aval, new_main
-from plax_core.jaxpr import ClosedJaxpr, eval_jaxpr, trace_to_jaxpr
+from plax_core.extend import (
+    ClosedJaxpr,
+    ShapedArray,
+    Trace,
+    Tracer,
+    eval_jaxpr,
+    full_lower,
+    get_aval,
+    get_registry,
+    new_main,
+    trace_to_jaxpr,
+)
 from plax_core.lax import broadcast_in_dim_p, transpose_p
 
 not_mapped = None
