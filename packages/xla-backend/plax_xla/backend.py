@@ -9,10 +9,11 @@ are a cache lookup and one ``execute_sharded``.  The cache is a thread-safe LRU 
 ``executable_cache_size`` entries (``plax.clear_caches()`` empties it), and two
 threads that miss on the same key compile it once.
 
-Primitives with no lowering rule still run eagerly: one that calls a jaxpr (see
-``lowering._calls.CALL_PRIMITIVES``) evaluates its jaxpr op by op, and any other
-with a NumPy implementation runs it on the host (a third-party primitive that brings
-no lowering rule works eagerly, and fails with a clear error only under ``jit``).
+A higher-order primitive calling a jaxpr runs it: ``jit_p`` compiled as one program
+(``jit.call_compiled``), the others op by op.  Primitives with no lowering rule still
+run eagerly: one with a NumPy implementation runs it on the host (a third-party
+primitive that brings no lowering rule works eagerly, and fails with a clear error
+only under ``jit``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from plax_core.backend import Backend
 from plax_core.caches import LRUCache
 from plax_core.config import config, executable_cache_size
 from plax_core.core import ShapedArray, Tracer
+from plax_core.extend import HigherOrderPrimitive
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, eval_jaxpr
+from plax_core.lax import jit_p
 from plax_core.registry import MissingRuleError
 
 from . import client
@@ -204,15 +207,13 @@ class XlaBackend(Backend):
     def _build(self, primitive, avals, params, host: bool) -> _Entry:
         out = primitive.abstract_eval(*avals, **params)
         out_avals = list(out) if primitive.multiple_results else [out]
+        if isinstance(primitive, HigherOrderPrimitive) and primitive.callee is not None:
+            return _Entry(fallback=self._eval_call)
         rule = lowering_rules().get(primitive)
         if rule is None:
-            if primitive.name in _call_params():
-                return _Entry(fallback=_eval_call)
             if primitive.impl is not None:
                 return _Entry(fallback=self._host_fallback)
             raise MissingRuleError("lowering", primitive)
-        if getattr(rule, "call_param", None):
-            return _Entry(fallback=_eval_call)
         if (host and primitive.name in _FOLDABLE
                 and sum(a.size for a in out_avals) <= _FOLD_MAX_SIZE):
             return _Entry(out_avals=out_avals, fallback=self._fold_constant)
@@ -243,6 +244,14 @@ class XlaBackend(Backend):
             self._constants.put(key, out)
         return out
 
+    def _eval_call(self, primitive, args, params):
+        """A higher-order primitive run eagerly: ``jit_p`` compiled, others op by op."""
+        closed = params[primitive.callee]
+        if primitive is jit_p:
+            from .jit import call_compiled
+            return call_compiled(self, params["name"], closed, args)
+        return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+
     def _host_fallback(self, primitive, args, params):
         """Run the primitive's NumPy implementation on host copies of its operands."""
         from plax_core.backend import NumpyBackend
@@ -262,20 +271,6 @@ def _has_jaxpr(params) -> bool:
                 isinstance(v, tuple) and v and isinstance(v[0], (ClosedJaxpr, Jaxpr))):
             return True
     return False
-
-
-def _call_params():
-    from .lowering._calls import CALL_PRIMITIVES
-    return CALL_PRIMITIVES
-
-
-def _eval_call(primitive, args, params):
-    """A call primitive run eagerly: its jaxpr, op by op."""
-    closed = params[_call_params().get(primitive.name) or
-                    lowering_rules()[primitive].call_param]
-    consts = getattr(closed, "consts", [])
-    jaxpr = getattr(closed, "jaxpr", closed)
-    return eval_jaxpr(jaxpr, consts, *args)
 
 
 def _device_of(x):

@@ -10,7 +10,6 @@ import importlib
 
 from plax_core.extend import FAMILIES, LOWERING, hookimpl
 
-from .lowering import _calls
 from .mlir import RULE_HINT
 
 
@@ -25,7 +24,6 @@ def plax_register_rules(registry):
                 raise
             continue              # a family with no primitive to lower (elementwise_math)
         module.register(registry)
-    _calls.register(registry)
 
 
 @hookimpl

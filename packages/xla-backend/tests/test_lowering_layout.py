@@ -15,9 +15,6 @@ from plax_core import lax
 from plax_core.extend import FAMILIES
 from plax_core.prims import python_name
 
-# Rules found by primitive NAME, until the generic higher-order rule replaces them.
-BY_NAME = "plax_xla.lowering._calls"
-
 
 def _family_module(family):
     try:
@@ -42,8 +39,6 @@ def test_every_rule_lives_in_its_family_module():
     assert len(rules) >= 120
     misplaced = []
     for prim, rule in rules:
-        if rule.__module__ == BY_NAME:
-            continue
         module = f"plax_xla.lowering.{prim.family}"
         if rule.__module__ != module:
             misplaced.append((prim.name, prim.family, rule.__module__))
