@@ -4,11 +4,11 @@ Everything a transformation, backend or library package builds on.  Core imports
 sibling package and no jaxlib; the NumPy reference backend makes it usable alone.
 """
 
-from . import config as _config_module
 from . import (
+    array_methods,  # noqa: F401  (gives Array and Tracer NumPy's operators and methods)
     dtypes,
     errors,
-    lax,  # noqa: E402  (lax needs the names above)
+    lax,
     tree_util,
 )
 from .array import Array
@@ -90,4 +90,3 @@ __all__ = [
     "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
 ]
 register_cache_clearer(dtypes._lub.cache_clear)
-del _config_module

@@ -32,7 +32,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import core, dtypes, errors, lax
+from ._ops_math import add, astype, maximum, minimum, multiply, negative, power, true_divide
+from ._ops_rules import array, broadcast_to, operand
+from ._ops_shape import getitem as basic_getitem
 from .core import Tracer, get_aval
+from .prims.control_flow import while_loop
 from .prims.indexing import GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers
 
 
@@ -45,11 +49,6 @@ class NonConcreteBooleanIndexError(errors.NonConcreteBooleanIndexError):
             f"mask gives a result whose shape depends on its values, which jit and other "
             f"transformations cannot trace. Use jnp.where(mask, x, fill) or "
             f"x.at[...] with size=-style alternatives (e.g. jnp.nonzero(mask, size=n)).")
-
-
-def _ops():
-    from . import ops
-    return ops
 
 
 # ------------------------------------------------------------------ index checks
@@ -118,7 +117,7 @@ def _item(i, where):
         if not i:
             return np.zeros((0,), np.int32)
         try:
-            i = _ops().array(i)
+            i = array(i)
         except (TypeError, ValueError) as e:
             raise IndexError(f"{where}: {_VALID}; got the sequence {i!r} ({e})") from None
         return _array_item(i, where)
@@ -154,7 +153,6 @@ def _is_advanced(i) -> bool:
 
 def getitem(x, idx):
     """``x[idx]`` with NumPy's semantics (basic and advanced indexing)."""
-    from ._ops_shape import getitem as basic_getitem
     items = canonical_index(idx)
     if not builtins.any(_is_advanced(i) for i in items):
         return basic_getitem(x, items)
@@ -384,7 +382,7 @@ def gather_index(x, idx, *, mode=None, fill_value=None, indices_are_sorted=False
                  unique_indices=False):
     """``x[idx]`` as one gather (any index NumPy accepts)."""
     mode = _canonical_mode(mode, GatherScatterMode.PROMISE_IN_BOUNDS)
-    x = _ops().operand(x, "getitem")
+    x = operand(x, "getitem")
     x, idx = _bool_scalars_as_axes(x, canonical_index(idx))
     shape = get_aval(x).shape
     plan = _Plan(shape, idx)
@@ -417,9 +415,8 @@ _SCATTERS = {"set": lax.scatter, "add": lax.scatter_add, "multiply": lax.scatter
 def scatter_index(x, idx, y, op: str, *, mode=None, indices_are_sorted=False,
                   unique_indices=False):
     """``x`` with ``y`` combined (``op``) into ``x[idx]``, as one scatter."""
-    ops = _ops()
     mode = _canonical_mode(mode, None)
-    x = ops.operand(x, f"at[].{op}")
+    x = operand(x, f"at[].{op}")
     shape = get_aval(x).shape
     x, idx = _bool_scalars_as_axes(x, canonical_index(idx, f"at[].{op}"))
     if get_aval(x).shape != shape:
@@ -429,19 +426,19 @@ def scatter_index(x, idx, y, op: str, *, mode=None, indices_are_sorted=False,
     aval = get_aval(x)
     plan = _Plan(aval.shape, idx)
     target = plan.result_shape()
-    y = ops.operand(y, f"at[].{op}", 1)
+    y = operand(y, f"at[].{op}", 1)
     y_aval = get_aval(y)
     if y_aval.dtype != aval.dtype or y_aval.weak_type != aval.weak_type:
         y = lax.convert_element_type_p.bind(y, new_dtype=aval.dtype,
                                             weak_type=aval.weak_type, sharding=None) \
             if not isinstance(y, (int, float, complex, bool)) else \
-            ops.astype(ops.array(y), aval.dtype)
-    y = ops.broadcast_to(y, target, f"at[].{op}")
+            astype(array(y), aval.dtype)
+    y = broadcast_to(y, target, f"at[].{op}")
     indices, dims = plan.indices()
     if not dims:
-        combine = {"set": lambda a, b: b, "add": ops.add, "multiply": ops.multiply,
-                   "min": ops.minimum, "max": ops.maximum}[op]
-        return ops.astype(combine(x, lax.reshape(y, aval.shape)), aval.dtype)
+        combine = {"set": lambda a, b: b, "add": add, "multiply": multiply,
+                   "min": minimum, "max": maximum}[op]
+        return astype(combine(x, lax.reshape(y, aval.shape)), aval.dtype)
     if 0 in plan.batch_shape():        # nothing lands (even on an empty axis)
         return x
     perm = plan.gather_layout()
@@ -506,7 +503,7 @@ class _IndexUpdateRef:
 
     def subtract(self, values, *, indices_are_sorted=False, unique_indices=False,
                  mode=None):
-        return self._scatter("add", _ops().negative(values), indices_are_sorted,
+        return self._scatter("add", negative(values), indices_are_sorted,
                              unique_indices, mode)
 
     def multiply(self, values, *, indices_are_sorted=False, unique_indices=False,
@@ -517,8 +514,7 @@ class _IndexUpdateRef:
 
     def _exponent_like(self, values, indices_are_sorted, unique_indices, mode):
         """Ones where nothing lands, else the product of the values landing there."""
-        ops = _ops()
-        x = ops.operand(self.array, "at[]")
+        x = operand(self.array, "at[]")
         return x, scatter_index(lax.full_like(x, 1), self.index, values, "multiply", mode=mode,
                                 indices_are_sorted=indices_are_sorted,
                                 unique_indices=unique_indices)
@@ -526,11 +522,11 @@ class _IndexUpdateRef:
     def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """``x / y`` at ``idx`` (true division: an integer ``x`` gives floats, as in JAX)."""
         x, d = self._exponent_like(values, indices_are_sorted, unique_indices, mode)
-        return _ops().true_divide(x, d)
+        return true_divide(x, d)
 
     def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         x, p = self._exponent_like(values, indices_are_sorted, unique_indices, mode)
-        return _ops().power(x, p)
+        return power(x, p)
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         return self._scatter("min", values, indices_are_sorted, unique_indices, mode)
@@ -541,25 +537,23 @@ class _IndexUpdateRef:
     def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """``func`` (elementwise) applied at ``idx``, once per occurrence of a location
         among the indices (``x.at[[1, 1]].apply(f)`` gives ``f(f(x[1]))``, as in JAX)."""
-        ops = _ops()
-        x = ops.operand(self.array, "at[].apply")
+        x = operand(self.array, "at[].apply")
         aval = get_aval(x)
         counts = scatter_index(lax.full(aval.shape, 0, np.int32), self.index, 1, "add",
                                mode=mode, indices_are_sorted=indices_are_sorted,
                                unique_indices=unique_indices)
 
         def step(r, y):
-            fy = ops.operand(func(y), "at[].apply")
+            fy = operand(func(y), "at[].apply")
             if get_aval(fy).dtype != aval.dtype:
                 fy = lax.convert_element_type(fy, aval.dtype)
             return lax.select(lax.gt(counts, np.int32(r) if isinstance(r, int) else r),
-                              ops.broadcast_to(fy, aval.shape, "at[].apply"), y)
+                              broadcast_to(fy, aval.shape, "at[].apply"), y)
 
         if not isinstance(counts, Tracer):
             for r in range(int(np.max(np.asarray(counts), initial=0))):
                 x = step(r, x)
             return x
-        from .prims.control_flow import while_loop
         top = lax.reduce_max(counts, tuple(range(aval.ndim))) if aval.ndim else counts
         return while_loop(lambda c: lax.lt(c[0], top),
                           lambda c: (lax.add(c[0], np.int32(1)), step(c[0], c[1])),

@@ -10,13 +10,14 @@ import builtins
 import numpy as np
 
 from . import dtypes, lax
+from ._ops_math import subtract
+from ._ops_rules import broadcast_to, convert, operand, to_bool, to_inexact_dtype, upcast_f16
 from ._ops_shape import canonicalize_axis, reduction_axes, reshape
 from .core import get_aval
-from .ops import _to_bool, _upcast_f16, broadcast_to, convert, operand, subtract, to_inexact_dtype
 
 # ------------------------------------------------------------------ reductions
 
-def _promote_integer_dtype(dt) -> np.dtype:
+def promote_integer_dtype(dt) -> np.dtype:
     """JAX's accumulation dtype of sum/prod: small ints and bool widen to the default."""
     dt = np.dtype(dt)
     if dt.kind == "b":
@@ -34,7 +35,8 @@ def _keepdims(out, in_shape, axes, keepdims):
     return reshape(out, tuple(1 if i in axes else d for i, d in enumerate(in_shape)))
 
 
-def _check_out(fname, out):
+def check_out(fname, out):
+    """NumPy's ``out=`` argument, refused (plax arrays are immutable)."""
     if out is not None:
         raise NotImplementedError(f"{fname}: the 'out' argument is not supported; plax "
                                   f"arrays are immutable, use the return value")
@@ -59,14 +61,14 @@ def _reduction(name, x, axis=None, dtype=None, keepdims=False, initial=None, whe
     axes = reduction_axes(axis, aval.ndim, name)
     numeric, boolean, combine, identity = _REDUCERS[name]
     if name in ("all", "any"):
-        x, result = _to_bool(x), np.dtype(bool)
+        x, result = to_bool(x), np.dtype(bool)
     elif dtype is not None:
         result = dtypes.canonicalize_dtype(dtype)
     elif name in ("sum", "prod"):
-        result = _promote_integer_dtype(aval.dtype)
+        result = promote_integer_dtype(aval.dtype)
     else:
         result = aval.dtype
-    compute = _upcast_f16(result)
+    compute = upcast_f16(result)
     x = convert(x, compute, False)
     if identity is None and initial is None and builtins.any(aval.shape[a] == 0 for a in axes):
         raise ValueError(f"zero-size array to reduction operation {name} which has no "
@@ -75,7 +77,7 @@ def _reduction(name, x, axis=None, dtype=None, keepdims=False, initial=None, whe
         if identity is None and initial is None:
             raise ValueError(f"reduction operation {name} does not have an identity, so to "
                              f"use a where mask one has to specify 'initial'")
-        mask = broadcast_to(_to_bool(operand(where, name)), aval.shape, name)
+        mask = broadcast_to(to_bool(operand(where, name)), aval.shape, name)
         fill = identity if identity is not None else initial
         x = lax.select(mask, x, lax.full_like(x, fill))
     is_bool = compute == np.bool_
@@ -88,32 +90,32 @@ def _reduction(name, x, axis=None, dtype=None, keepdims=False, initial=None, whe
 
 
 def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
-    _check_out("sum", out)
+    check_out("sum", out)
     return _reduction("sum", x, axis, dtype, keepdims, initial, where)
 
 
 def prod(x, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-    _check_out("prod", out)
+    check_out("prod", out)
     return _reduction("prod", x, axis, dtype, keepdims, initial, where)
 
 
 def max(x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
-    _check_out("max", out)
+    check_out("max", out)
     return _reduction("max", x, axis, None, keepdims, initial, where)
 
 
 def min(x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
-    _check_out("min", out)
+    check_out("min", out)
     return _reduction("min", x, axis, None, keepdims, initial, where)
 
 
 def all(x, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
-    _check_out("all", out)
+    check_out("all", out)
     return _reduction("all", x, axis, None, keepdims, None, where)
 
 
 def any(x, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
-    _check_out("any", out)
+    check_out("any", out)
     return _reduction("any", x, axis, None, keepdims, None, where)
 
 
@@ -122,18 +124,18 @@ def _count(shape, axes) -> int:
 
 
 def mean(x, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-    _check_out("mean", out)
+    check_out("mean", out)
     x = operand(x, "mean")
     aval = get_aval(x)
     axes = reduction_axes(axis, aval.ndim, "mean")
     result = (dtypes.canonicalize_dtype(dtype) if dtype is not None
               else to_inexact_dtype(aval.dtype))
-    compute = _upcast_f16(result)
+    compute = upcast_f16(result)
     total = _reduction("sum", x, axes, compute, keepdims, None, where)
     if where is None:
         count = convert(_count(aval.shape, axes), compute)
     else:
-        mask = broadcast_to(_to_bool(operand(where, "mean")), aval.shape, "mean")
+        mask = broadcast_to(to_bool(operand(where, "mean")), aval.shape, "mean")
         count = _reduction("sum", mask, axes, compute, keepdims)
     return convert(lax.div(total, count), result)
 
@@ -165,7 +167,7 @@ def _variance(fname, x, axis, dtype, ddof, keepdims, where, correction, root):
         result = compute = dtypes.default_float_dtype()
     else:
         result, compute = _real_dtype(a_dt), a_dt
-    compute = _upcast_f16(compute)
+    compute = upcast_f16(compute)
     x = convert(x, compute)
     centered = subtract(x, mean(x, axes, keepdims=True))
     if dtypes.is_complex(compute):
@@ -182,13 +184,13 @@ def _variance(fname, x, axis, dtype, ddof, keepdims, where, correction, root):
 
 def var(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         correction=None):
-    _check_out("var", out)
+    check_out("var", out)
     return _variance("var", x, axis, dtype, ddof, keepdims, where, correction, False)
 
 
 def std(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         correction=None):
-    _check_out("std", out)
+    check_out("std", out)
     return _variance("std", x, axis, dtype, ddof, keepdims, where, correction, True)
 
 
@@ -212,12 +214,12 @@ def _arg_reduction(name, laxfn, x, axis, keepdims):
 
 
 def argmax(x, axis=None, out=None, keepdims=None):
-    _check_out("argmax", out)
+    check_out("argmax", out)
     return _arg_reduction("argmax", lax.argmax, x, axis, bool(keepdims))
 
 
 def argmin(x, axis=None, out=None, keepdims=None):
-    _check_out("argmin", out)
+    check_out("argmin", out)
     return _arg_reduction("argmin", lax.argmin, x, axis, bool(keepdims))
 
 

@@ -11,8 +11,8 @@ import operator
 import numpy as np
 
 from . import core, lax
+from ._ops_rules import _AxisError, as_array, broadcast_shapes, broadcast_to, operand
 from .core import Tracer, get_aval
-from .ops import _AxisError, as_array, broadcast_shapes, broadcast_to, operand
 
 # ------------------------------------------------------------------ axes
 

@@ -1,14 +1,19 @@
-"""The user-facing array type, whose storage belongs to the backend that made it."""
+"""The user-facing array type, whose storage belongs to the backend that made it.
+
+This module holds what an array IS (a value, its aval, its backend) and how it converts
+to host values; NumPy's operators and methods (``x + y``, ``x.sum()``, ``x[i]``) are
+attached by ``plax_core.array_methods``, the front that sits on the kernel.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .array_methods import ArrayMethods
 from .core import ShapedArray
+from .plugins import get_backend
 
 
-class Array(ArrayMethods):
+class Array:
     """An immutable n-dimensional array living on a backend (NumPy's or a device)."""
 
     __slots__ = ("_value", "_aval", "_backend", "__weakref__")
@@ -76,12 +81,6 @@ class Array(ArrayMethods):
             raise TypeError("len() of unsized object (a 0-d array)")
         return self.shape[0]
 
-    def __iter__(self):
-        if not self.shape:
-            raise TypeError("iteration over a 0-d array")
-        from . import lax
-        return iter([lax.index_in_dim(self, i, keepdims=False) for i in range(self.shape[0])])
-
     def __hash__(self):
         raise TypeError("unhashable type: 'Array'. plax arrays cannot be dict keys or set "
                         "members; use a tuple of Python values or a NumPy array's bytes.")
@@ -138,7 +137,6 @@ class Array(ArrayMethods):
 
 
 def _rebuild(value, weak_type):
-    from .backend import get_backend
     arr = get_backend().device_put(value)
     if weak_type:
         arr = Array(arr._value, arr.aval.update(weak_type=True), arr._backend)

@@ -1,34 +1,29 @@
 """The operators and methods shared by ``Array`` and ``Tracer`` (NumPy's, with JAX's rules).
 
 Everything here forwards to ``plax_core.ops``, so concrete arrays and traced values
-behave the same.  core.py imports this module at its top, so plax modules are imported
-lazily (``_ops()``), never at import time.
+behave the same.  The kernel's ``Tracer`` and the backend's ``Array`` know nothing of
+NumPy semantics: importing this module (``plax_core/__init__`` does) attaches the
+methods of ``ArrayMethods`` to both, as JAX's ``array_methods`` does, so the kernel never
+imports the front built on it.
 """
 
 from __future__ import annotations
 
-_OPS = []
+import numpy as np
 
-
-def _ops():
-    """``plax_core.ops``, imported on first use (it needs core, which needs this module)."""
-    if not _OPS:
-        from . import ops
-        _OPS.append(ops)
-    return _OPS[0]
-
+from . import lax, ops
+from .array import Array
+from .core import ShapedArray, Tracer
 
 _PY_SCALARS = (bool, int, float, complex)
 
 
 def _accepts(other) -> bool:
     """Operands the operators take (as JAX: arrays and scalars, not lists or None)."""
-    if type(other) in _PY_SCALARS or isinstance(other, ArrayMethods):
+    if type(other) in _PY_SCALARS or isinstance(other, (ArrayMethods, Array, Tracer)):
         return True
-    import numpy as np
     if isinstance(other, (np.ndarray, np.generic)):
         return other.dtype.kind in "biufc" or other.dtype.name == "bfloat16"
-    from .core import ShapedArray
     return isinstance(getattr(other, "aval", None), ShapedArray)
 
 
@@ -36,7 +31,7 @@ def _binary(name: str, fn_name: str, reflected: bool = False):
     def op(self, other):
         if not _accepts(other):
             return NotImplemented
-        fn = getattr(_ops(), fn_name)
+        fn = getattr(ops, fn_name)
         return fn(other, self) if reflected else fn(self, other)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``{'other, self' if reflected else 'self, other'}`` -> ops.{fn_name}"
@@ -45,7 +40,7 @@ def _binary(name: str, fn_name: str, reflected: bool = False):
 
 def _unary(name: str, fn_name: str):
     def op(self):
-        return getattr(_ops(), fn_name)(self)
+        return getattr(ops, fn_name)(self)
     op.__name__ = op.__qualname__ = name
     return op
 
@@ -86,7 +81,7 @@ class ArrayMethods:
             raise NotImplementedError("pow() with a modulus is not supported by plax arrays")
         if not _accepts(other):
             return NotImplemented
-        return _ops().power(self, other)
+        return ops.power(self, other)
 
     # --- comparisons (elementwise; == and != with non-arrays fall back to identity)
     __eq__ = _binary("__eq__", "equal")
@@ -115,11 +110,16 @@ class ArrayMethods:
     __invert__ = _unary("__invert__", "invert")
 
     def __round__(self, ndigits=None):
-        return _ops().round(self, 0 if ndigits is None else ndigits)
+        return ops.round(self, 0 if ndigits is None else ndigits)
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return iter([lax.index_in_dim(self, i, keepdims=False) for i in range(self.shape[0])])
 
     # --- indexing
     def __getitem__(self, idx):
-        return _ops().getitem(self, idx)
+        return ops.getitem(self, idx)
 
     def __setitem__(self, idx, value):
         raise TypeError(f"'{type(self).__name__}' object does not support item assignment. "
@@ -129,88 +129,104 @@ class ArrayMethods:
     @property
     def at(self):
         """Functional indexed updates: ``x.at[idx].set(y)``, ``.add(y)``, ``.get()``..."""
-        return _ops().at(self)
+        return ops.at(self)
 
     # --- attributes
-    T = property(lambda self: _ops().transpose(self))
-    mT = property(lambda self: _ops().swapaxes(self, -1, -2))
-    real = property(lambda self: _ops().real(self))
-    imag = property(lambda self: _ops().imag(self))
+    T = property(lambda self: ops.transpose(self))
+    mT = property(lambda self: ops.swapaxes(self, -1, -2))
+    real = property(lambda self: ops.real(self))
+    imag = property(lambda self: ops.imag(self))
 
     # --- methods (NumPy's signatures)
     def astype(self, dtype, copy=False):
-        return _ops().astype(self, dtype)
+        return ops.astype(self, dtype)
 
     def reshape(self, *shape, order="C"):
-        return _ops().reshape(self, _normalize_shape(shape), order)
+        return ops.reshape(self, _normalize_shape(shape), order)
 
     def transpose(self, *axes):
         axes = _normalize_shape(axes)
-        return _ops().transpose(self, axes if axes and axes != (None,) else None)
+        return ops.transpose(self, axes if axes and axes != (None,) else None)
 
     def swapaxes(self, axis1, axis2):
-        return _ops().swapaxes(self, axis1, axis2)
+        return ops.swapaxes(self, axis1, axis2)
 
     def squeeze(self, axis=None):
-        return _ops().squeeze(self, axis)
+        return ops.squeeze(self, axis)
 
     def ravel(self, order="C"):
-        return _ops().ravel(self, order)
+        return ops.ravel(self, order)
 
     def flatten(self, order="C"):
-        return _ops().ravel(self, order)
+        return ops.ravel(self, order)
 
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        return _ops().sum(self, axis, dtype, out, keepdims, initial, where)
+        return ops.sum(self, axis, dtype, out, keepdims, initial, where)
 
     def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        return _ops().prod(self, axis, dtype, out, keepdims, initial, where)
+        return ops.prod(self, axis, dtype, out, keepdims, initial, where)
 
     def max(self, axis=None, out=None, keepdims=False, initial=None, where=None):
-        return _ops().max(self, axis, out, keepdims, initial, where)
+        return ops.max(self, axis, out, keepdims, initial, where)
 
     def min(self, axis=None, out=None, keepdims=False, initial=None, where=None):
-        return _ops().min(self, axis, out, keepdims, initial, where)
+        return ops.min(self, axis, out, keepdims, initial, where)
 
     def all(self, axis=None, out=None, keepdims=False, *, where=None):
-        return _ops().all(self, axis, out, keepdims, where=where)
+        return ops.all(self, axis, out, keepdims, where=where)
 
     def any(self, axis=None, out=None, keepdims=False, *, where=None):
-        return _ops().any(self, axis, out, keepdims, where=where)
+        return ops.any(self, axis, out, keepdims, where=where)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-        return _ops().mean(self, axis, dtype, out, keepdims, where=where)
+        return ops.mean(self, axis, dtype, out, keepdims, where=where)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
             correction=None):
-        return _ops().var(self, axis, dtype, out, ddof, keepdims, where=where,
+        return ops.var(self, axis, dtype, out, ddof, keepdims, where=where,
                           correction=correction)
 
     def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
             correction=None):
-        return _ops().std(self, axis, dtype, out, ddof, keepdims, where=where,
+        return ops.std(self, axis, dtype, out, ddof, keepdims, where=where,
                           correction=correction)
 
     def argmax(self, axis=None, out=None, keepdims=None):
-        return _ops().argmax(self, axis, out, keepdims)
+        return ops.argmax(self, axis, out, keepdims)
 
     def argmin(self, axis=None, out=None, keepdims=None):
-        return _ops().argmin(self, axis, out, keepdims)
+        return ops.argmin(self, axis, out, keepdims)
 
     def clip(self, min=None, max=None):  # noqa: A002
-        return _ops().clip(self, min, max)
+        return ops.clip(self, min, max)
 
     def round(self, decimals=0):
-        return _ops().round(self, decimals)
+        return ops.round(self, decimals)
 
     def conj(self):
-        return _ops().conj(self)
+        return ops.conj(self)
 
     conjugate = conj
 
     def dot(self, b):
-        return _ops().dot(self, b)
+        return ops.dot(self, b)
 
     def ptp(self, axis=None, out=None, keepdims=False):
-        return _ops().subtract(_ops().max(self, axis, out, keepdims),
-                               _ops().min(self, axis, None, keepdims))
+        return ops.subtract(ops.max(self, axis, out, keepdims),
+                               ops.min(self, axis, None, keepdims))
+
+
+_NOT_METHODS = {"__module__", "__qualname__", "__doc__", "__slots__", "__dict__", "__weakref__"}
+
+
+def install(cls: type) -> None:
+    """Give ``cls`` the operators and methods of ``ArrayMethods`` it does not define itself
+    (its own definitions, e.g. ``Tracer.__bool__`` raising, win as they would in a subclass)."""
+    own = vars(cls)
+    for name, value in vars(ArrayMethods).items():
+        if name not in _NOT_METHODS and name not in own:
+            setattr(cls, name, value)
+
+
+install(Array)
+install(Tracer)

@@ -3,7 +3,9 @@
 A backend turns ``bind`` on concrete values into results.  Core ships ``NumpyBackend``,
 which runs each primitive's NumPy implementation after checking its abstract
 evaluation, so shapes and dtypes are plax's even where NumPy would differ.  Other
-packages register better backends through the ``plax_register_backends`` hook.
+packages register better backends through the ``plax_register_backends`` hook;
+``get_backend`` (from ``plax_core.plugins``, the kernel's one backend hook) picks the
+default among them.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .config import config
-from .core import Tracer, get_aval
-from .registry import MissingRuleError
+from . import dtypes, tree_util
+from .array import Array
+from .core import ShapedArray, Tracer, get_aval
+from .plugins import get_backend
+from .registry import BackendUnavailable, MissingRuleError
 
-
-class BackendUnavailable(RuntimeError):
-    """Raised by a backend factory that cannot run on this machine (with the reason)."""
-
+__all__ = ["Backend", "BackendUnavailable", "CpuDevice", "NumpyBackend", "block_until_ready",
+           "default_backend", "device_put", "devices", "get_backend"]
 
 class Backend:
     """The interface every backend implements."""
@@ -72,11 +73,9 @@ class NumpyBackend(Backend):
         return array._value
 
     def wrap(self, value: np.ndarray, aval):
-        from .array import Array
         return Array(value, aval, self)
 
     def device_put(self, x, device=None):
-        from .array import Array
         if isinstance(x, Array) and x._backend is self:
             return x
         if isinstance(x, Array):
@@ -84,7 +83,6 @@ class NumpyBackend(Backend):
         value, weak = dtypes.coerce_to_array(x)
         value = np.array(value, copy=True)
         value.flags.writeable = False
-        from .core import ShapedArray
         return self.wrap(value, ShapedArray(value.shape, value.dtype, weak))
 
     def apply_primitive(self, primitive, args, params):
@@ -99,7 +97,6 @@ class NumpyBackend(Backend):
         return self._result(primitive, out, out_avals)
 
     def _host(self, x):
-        from .array import Array
         if isinstance(x, Array):
             return x._value if x._backend is self else np.asarray(x)
         if isinstance(x, Tracer):
@@ -118,57 +115,8 @@ class NumpyBackend(Backend):
         return self.wrap(value, aval)
 
 
-# ------------------------------------------------------------------ selection
-
-_default: list[Backend] = []
-
-
-def _allowed(entry_name: str, backend_platform: str | None) -> bool:
-    platforms = config.read("platforms")
-    if not platforms:
-        return True
-    wanted = {p.strip().lower() for p in str(platforms).split(",") if p.strip()}
-    return entry_name in wanted or (backend_platform or "") in wanted
-
-
-def get_backend() -> Backend:
-    """The default backend: the best registered one the platform setting allows."""
-    if _default:
-        return _default[0]
-    from .plugins import get_registry, plugin_manager
-    registry = get_registry()
-    entries = sorted(registry.backends.values(), key=lambda e: -e.priority)
-    candidates = [e.name for e in entries]
-    chosen = plugin_manager().hook.plax_select_backend(
-        candidates=candidates, platforms=config.read("platforms"))
-    if chosen is not None:
-        entries.sort(key=lambda e: e.name != chosen)
-    reasons = []
-    for entry in entries:
-        try:
-            backend = entry.factory()
-        except BackendUnavailable as e:
-            reasons.append(f"{entry.name}: {e}")
-            continue
-        if _allowed(entry.name, backend.platform):
-            _default.append(backend)
-            return backend
-        reasons.append(f"{entry.name}: excluded by PLAX_PLATFORMS="
-                       f"{config.read('platforms')!r}")
-    raise RuntimeError("No plax backend is available. " + "; ".join(reasons))
-
-
-def _forget_backend(name, value):
-    if name == "platforms":
-        _default.clear()
-
-
-config.on_change(_forget_backend)
-
-
 def device_put(x, device=None):
     """Put a value (or pytree of values) on the default backend as plax arrays."""
-    from . import tree_util
     backend = get_backend()
     if device is not None and not (hasattr(device, "platform") and hasattr(device, "id")):
         available = backend.devices()
@@ -192,7 +140,6 @@ def default_backend() -> str:
 
 
 def block_until_ready(x):
-    from . import tree_util
     for leaf in tree_util.tree_leaves(x):
         if hasattr(leaf, "block_until_ready"):
             leaf.block_until_ready()

@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .array_methods import ArrayMethods
 from .errors import (
     ConcretizationTypeError,
     TracerArrayConversionError,
@@ -32,6 +31,7 @@ from .errors import (
     TracerIntegerConversionError,
     UnexpectedTracerError,
 )
+from .plugins import get_backend
 from .registry import MissingRuleError
 
 # --------------------------------------------------------------------------- avals
@@ -243,8 +243,13 @@ class Trace:
 EscapedTracerError = UnexpectedTracerError
 
 
-class Tracer(ArrayMethods):
-    """A value being traced by one transformation.  Array methods come from ``ArrayMethods``."""
+class Tracer:
+    """A value being traced by one transformation.
+
+    NumPy's operators and methods (``x + y``, ``x.sum()``, ``x[i]``, iteration) are
+    attached by ``plax_core.array_methods``, as they are to ``Array``: they are NumPy
+    semantics, which sit on the kernel rather than in it.
+    """
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
@@ -303,12 +308,6 @@ class Tracer(ArrayMethods):
         raise TypeError("unhashable type: traced array (plax arrays are mutable-looking "
                         "values and cannot be dict keys or set members)")
 
-    def __iter__(self):
-        if not self.shape:
-            raise TypeError("iteration over a 0-d array")
-        from . import lax
-        return iter([lax.index_in_dim(self, i, keepdims=False) for i in range(self.shape[0])])
-
     def __repr__(self):
         return f"Traced<{self.aval!r}>with<{type(self._trace).__name__}>"
 
@@ -328,17 +327,7 @@ class EvalTrace(Trace):
     lift = pure
 
     def process_primitive(self, primitive, args, params):
-        return _get_backend()().apply_primitive(primitive, args, params)
-
-
-def _get_backend():
-    """``backend.get_backend`` (imported on first use: backend imports this module)."""
-    global _get_backend
-    from .backend import get_backend
-
-    def _get_backend():
-        return get_backend
-    return get_backend
+        return get_backend().apply_primitive(primitive, args, params)
 
 
 class _TraceState(threading.local):

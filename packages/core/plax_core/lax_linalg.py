@@ -16,6 +16,7 @@ import operator
 import numpy as np
 
 from .core import get_aval
+from .lax_more import L as lax  # lax's functions (plax_core.lax imports this module)
 from .prims import linalg as _lin
 from .prims.linalg import (  # noqa: F401  (the primitives, as JAX exposes them)
     cholesky_p,
@@ -62,24 +63,17 @@ class SvdAlgorithm(enum.Enum):
     DIVIDE_AND_CONQUER = "divide_and_conquer"
 
 
-def _lax():
-    from . import lax
-    return lax
-
-
 def _mT(x):
     n = get_aval(x).ndim
-    return _lax().transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
+    return lax.transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
 
 
 def _mH(x):
-    lax = _lax()
     x = _mT(x)
     return lax.conj(x) if np.issubdtype(get_aval(x).dtype, np.complexfloating) else x
 
 
 def _matmul(a, b):
-    lax = _lax()
     n = get_aval(a).ndim
     batch = tuple(range(n - 2))
     return lax.dot_general(a, b, (((n - 1,), (n - 2,)), (batch, batch)),
@@ -121,7 +115,6 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
     sub = _subset("eigh", subset_by_index, get_aval(w).shape[-1])
     if sub is None:
         return v, w
-    lax = _lax()
     return (lax.slice_in_dim(v, *sub, axis=get_aval(v).ndim - 1),
             lax.slice_in_dim(w, *sub, axis=get_aval(w).ndim - 1))
 
@@ -138,7 +131,6 @@ def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_ind
     sub = _subset("svd", subset_by_index, get_aval(s).shape[-1])
     if sub is None:
         return out
-    lax = _lax()
     s = lax.slice_in_dim(s, *sub, axis=get_aval(s).ndim - 1)
     if not compute_uv:
         return s
@@ -158,7 +150,6 @@ def eig(x, *, compute_left_eigenvectors: bool = True,
 def cholesky_update(r_matrix, w_vector):
     """The upper factor ``R'`` with ``R'^H R' = R^H R + w w^H`` (a rank-one update of
     the upper Cholesky factor ``R``); recomputed from the updated matrix."""
-    lax = _lax()
     check_array("cholesky_update", r_matrix)
     check_array("cholesky_update", w_vector, 1)
     rs, ws = get_aval(r_matrix).shape, get_aval(w_vector).shape
@@ -174,7 +165,6 @@ def symmetric_product(a_matrix, c_matrix, *, alpha: float = 1.0, beta: float = 0
                       symmetrize_output: bool = False):
     """``alpha * a a^T + beta * c``; with ``symmetrize_output`` the upper triangle is
     the transpose of the lower one (otherwise only the lower triangle is promised)."""
-    lax = _lax()
     check_array("symmetric_product", a_matrix)
     check_array("symmetric_product", c_matrix, 1)
     out = lax.add(lax.mul(lax.full((), alpha, get_aval(a_matrix).dtype),
@@ -198,7 +188,6 @@ def tridiagonal_solve(dl, d, du, b, *, perturb_singular: bool = False):
     first entry unused), diagonal ``d`` and super-diagonal ``du`` (its last entry
     unused); ``b`` is ``(..., m, n)``.  Solved by LU with partial pivoting, as LAPACK's
     gtsv does (``perturb_singular`` is accepted; a singular system gives inf/NaN)."""
-    lax = _lax()
     for i, v in enumerate((dl, d, du, b)):
         check_array("tridiagonal_solve", v, i)
     shape = get_aval(d).shape
@@ -228,7 +217,6 @@ def tridiagonal_solve(dl, d, du, b, *, perturb_singular: bool = False):
 
 def _take_rows(b, perm):
     """``b[..., perm[...], :]`` (a batched row permutation)."""
-    lax = _lax()
     shape = get_aval(b).shape
     onehot = lax.eq(lax.broadcast_in_dim(perm, shape[:-1] + (shape[-2],),
                                          tuple(range(len(shape) - 1))),
@@ -240,7 +228,6 @@ def _take_rows(b, perm):
 
 def _reflector(a, taus, i, m):
     """``v_i`` (``m`` long: zeros, 1, then ``a[i+1:, i]``) and ``tau_i``."""
-    lax = _lax()
     nd = get_aval(a).ndim
     col = lax.index_in_dim(a, i, nd - 1, keepdims=False)  # (..., m)
     rows = np.arange(m)
@@ -255,7 +242,6 @@ def _reflector(a, taus, i, m):
 def _apply_reflectors(a, taus, q, *, reverse: bool):
     """``H_0 H_1 ... H_{k-1} q`` (or, with ``reverse``, ``H_{k-1} ... H_0 q``), each
     ``H_i = I - tau_i v_i v_i^H``."""
-    lax = _lax()
     m = get_aval(a).shape[-2]
     k = get_aval(taus).shape[-1]
     order = range(k) if reverse else range(k - 1, -1, -1)
@@ -275,7 +261,6 @@ def _apply_reflectors(a, taus, q, *, reverse: bool):
 def householder_product(a, taus):
     """The first ``n`` columns of ``Q = H_0 ... H_{k-1}`` for LAPACK-packed
     reflectors (``a``: ``(..., m, n)``, ``taus``: ``(..., k)``), as LAPACK's orgqr."""
-    lax = _lax()
     check_array("householder_product", a)
     check_array("householder_product", taus, 1)
     shape = get_aval(a).shape
@@ -292,7 +277,6 @@ def householder_product(a, taus):
 def ormqr(a, taus, c, *, left: bool = True, transpose: bool = False):
     """``Q c``, ``Q^H c``, ``c Q`` or ``c Q^H`` for the ``m x m`` ``Q`` of the packed
     reflectors in ``a`` and ``taus`` (LAPACK's ormqr/unmqr)."""
-    lax = _lax()
     for i, v in enumerate((a, taus, c)):
         check_array("ormqr", v, i)
     m = get_aval(a).shape[-2]

@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import dtypes
-from .core import Tracer, get_aval
+from .core import ShapedArray, Tracer, get_aval
+from .plugins import get_backend
 from .prims import control_flow as _cf
 from .prims import elementwise as _ew
 from .prims import indexing as _ix
@@ -154,8 +155,11 @@ def optimization_barrier(operand, /):
     JAX's barrier stops XLA from moving computations across it; plax has no such
     primitive, so it is the identity, which has the same values and derivatives.
     """
-    from .ops import as_array
-    return tree_map(as_array, operand)
+    return tree_map(_as_array, operand)
+
+
+def _as_array(x):
+    return x if isinstance(getattr(x, "aval", None), ShapedArray) else get_backend().device_put(x)
 
 
 # ------------------------------------------------------------------ integer arithmetic

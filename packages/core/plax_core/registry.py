@@ -26,6 +26,10 @@ class MissingRuleError(NotImplementedError):
         super().__init__(msg)
 
 
+class BackendUnavailable(RuntimeError):
+    """Raised by a backend factory that cannot run on this machine (with the reason)."""
+
+
 class RuleTable(dict):
     """A dict from primitive to rule whose misses are clear errors."""
 

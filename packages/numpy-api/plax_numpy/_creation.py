@@ -156,7 +156,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         dt = ops.to_inexact_dtype(dtypes.result_type(start, stop))
     else:
         dt = _dtype_arg(dtype, "linspace")
-    compute = ops._upcast_f16(ops.to_inexact_dtype(dt))
+    compute = ops.upcast_f16(ops.to_inexact_dtype(dt))
     start, stop = ops.convert(start, compute), ops.convert(stop, compute)
     bshape = ops.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape,
                                   fname="linspace")

@@ -125,7 +125,7 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """Samples evenly spaced on a log scale; the end points are exact."""
     dt = dtypes.check_user_dtype(dtype, "geomspace")
     start, stop = ops.promote_args_inexact("geomspace", start, stop)
-    if ops._kind(start) == "c":
+    if ops.dtype_kind(start) == "c":
         raise NotImplementedError("geomspace: complex end points are not supported")
     num = _int("geomspace", "num", num)
     sign = lax.sign(start)
@@ -399,6 +399,6 @@ def bessel_i(nu, x, scaled):
 def i0(x):
     """Modified Bessel function of the first kind, order 0."""
     (x,) = ops.promote_args_inexact("i0", x)
-    if ops._kind(x) == "c":
+    if ops.dtype_kind(x) == "c":
         raise TypeError("i0 does not accept complex arguments")
     return bessel_i(0, x, False)

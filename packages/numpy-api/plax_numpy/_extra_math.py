@@ -41,7 +41,7 @@ def _inexact2(fname, x, y):
 
 def _nan_replaced(fname, a, value):
     a = ops.operand(a, fname)
-    if ops._kind(a) in "fc":
+    if ops.dtype_kind(a) in "fc":
         return lax.select(isnan(a), lax.full_like(a, value), a), True
     return ops.as_array(a), False
 
@@ -87,19 +87,19 @@ def _nan_count(orig, axis, keepdims, dt):
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """Mean of the non-NaN elements (NaN for an all-NaN slice)."""
     orig = ops.operand(a, "nanmean")
-    if ops._kind(orig) not in "fc":
+    if ops.dtype_kind(orig) not in "fc":
         return ops.mean(orig, axis, dtype, out, keepdims, where=where)
     if where is not None:
         raise NotImplementedError("nanmean: the 'where' argument is not supported")
     total = nansum(orig, axis, dtype, out, keepdims)
-    count = _nan_count(orig, axis, keepdims, ops._dtype(total) if ops._kind(total) == "f"
-                       else ops._dtype(ops.real(total)))
+    count = _nan_count(orig, axis, keepdims, ops.dtype_of(total) if ops.dtype_kind(total) == "f"
+                       else ops.dtype_of(ops.real(total)))
     return ops.true_divide(total, count)
 
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
     orig = ops.operand(a, "nanvar")
-    if ops._kind(orig) not in "fc":
+    if ops.dtype_kind(orig) not in "fc":
         return ops.var(orig, axis, dtype, out, ddof, keepdims, where=where)
     if where is not None:
         raise NotImplementedError("nanvar: the 'where' argument is not supported")
@@ -107,7 +107,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=Non
     dev = ops.subtract(orig, mean)
     sq = ops.real(ops.multiply(dev, ops.conj(dev)))
     total = nansum(sq, axis, keepdims=keepdims)
-    count = _nan_count(orig, axis, keepdims, ops._dtype(total))
+    count = _nan_count(orig, axis, keepdims, ops.dtype_of(total))
     dof = ops.subtract(count, ddof)
     return ops.true_divide(total, lax.max(dof, lax.full_like(dof, 0)))
 
@@ -163,7 +163,7 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
         m = get_aval(a).shape[axis]
         hi = lax.slice_in_dim(a, min(1, m), m, axis=axis)
         lo = lax.slice_in_dim(a, 0, max(m - 1, 0), axis=axis)
-        a = ops.not_equal(hi, lo) if ops._kind(a) == "b" else ops.subtract(hi, lo)
+        a = ops.not_equal(hi, lo) if ops.dtype_kind(a) == "b" else ops.subtract(hi, lo)
     return ops.as_array(a)
 
 
@@ -240,7 +240,7 @@ def _conv1d(fname, a, v, mode, flip, conj):
         raise ValueError(f"{fname}: inputs cannot be empty, got shapes {sa} and {sv}")
     if flip:
         v = lax.rev(v, (0,))
-    if conj and ops._kind(v) == "c":
+    if conj and ops.dtype_kind(v) == "c":
         v = lax.conj(v)
     out = lax.conv_general_dilated(ops.reshape(a, (1, 1, n)), ops.reshape(v, (1, 1, m)),
                                    (1,), [(m - 1, m - 1)])
@@ -320,7 +320,7 @@ def polyder(p, m=1):
         raise ValueError(f"polyder: order of derivative must be non-negative, got {m}")
     for _ in range(m):
         n = get_aval(p).shape[0]
-        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops._dtype(p))
+        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops.dtype_of(p))
         p = lax.slice_in_dim(ops.multiply(p, powers), 0, max(n - 1, 0))
     return p
 
@@ -335,9 +335,9 @@ def polyint(p, m=1, k=None):
         if m else ks
     for i in range(m):
         n = get_aval(p).shape[0]
-        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops._dtype(p))
+        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops.dtype_of(p))
         p = ops.true_divide(p, ops.add(powers, 1))
-        p = concatenate([p, ops.reshape(ops.convert(ks[i], ops._dtype(p)), (1,))])
+        p = concatenate([p, ops.reshape(ops.convert(ks[i], ops.dtype_of(p)), (1,))])
     return p
 
 
@@ -351,11 +351,11 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     for i in range(max(n - m + 1, 0)):
         coef = ops.true_divide(rem[i], v[0])
         q.append(coef)
-        shifted = lax.pad(ops.multiply(coef, v), lax.full((), 0, ops._dtype(u)),
+        shifted = lax.pad(ops.multiply(coef, v), lax.full((), 0, ops.dtype_of(u)),
                           ((i, n - m - i, 0),))
         rem = ops.subtract(rem, shifted)
     quot = concatenate([ops.reshape(c, (1,)) for c in q]) if q else \
-        lax.full((q_len,), 0, ops._dtype(u))
+        lax.full((q_len,), 0, ops.dtype_of(u))
     return quot, rem
 
 
@@ -366,9 +366,9 @@ def poly(seq_of_zeros):
         raise NotImplementedError("poly: only 1-d sequences of roots are supported (the "
                                   "characteristic polynomial of a matrix needs eigvals)")
     (z,) = ops.promote_args_inexact("poly", z)
-    out = lax.full((1,), 1, ops._dtype(z))
+    out = lax.full((1,), 1, ops.dtype_of(z))
     for i in range(get_aval(z).shape[0]):
-        out = convolve(out, concatenate([lax.full((1,), 1, ops._dtype(z)),
+        out = convolve(out, concatenate([lax.full((1,), 1, ops.dtype_of(z)),
                                          ops.reshape(ops.negative(z[i]), (1,))]))
     return out
 
@@ -403,11 +403,11 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         w = aw if w is None else ops.multiply(w, aw)
     if w is None:
         avg = ops.mean(x, axis=1, keepdims=True)
-        fact = ops.convert(n - ddof, ops._dtype(ops.real(avg)))
+        fact = ops.convert(n - ddof, ops.dtype_of(ops.real(avg)))
         xw = ops.subtract(x, avg)
         xt = xw
     else:
-        w = ops.convert(w, ops._dtype(ops.real(x)))
+        w = ops.convert(w, ops.dtype_of(ops.real(x)))
         w_sum = ops.sum(w)
         avg = ops.true_divide(ops.sum(ops.multiply(x, w), axis=1, keepdims=True), w_sum)
         if ddof == 0:
@@ -415,7 +415,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         elif aweights is None:
             fact = ops.subtract(w_sum, ddof)
         else:
-            aw = ops.convert(ops.operand(aweights, "cov"), ops._dtype(w))
+            aw = ops.convert(ops.operand(aweights, "cov"), ops.dtype_of(w))
             fact = ops.subtract(w_sum, ops.true_divide(
                 ops.multiply(ddof, ops.sum(ops.multiply(w, aw))), w_sum))
         xt = ops.subtract(x, avg)
@@ -432,7 +432,7 @@ def corrcoef(x, y=None, rowvar=True):
     d = ops.real(einsum("ii->i", c))
     s = lax.sqrt(d)
     c = ops.true_divide(ops.true_divide(c, ops.reshape(s, (-1, 1))), ops.reshape(s, (1, -1)))
-    if ops._kind(c) == "c":
+    if ops.dtype_kind(c) == "c":
         return lax.complex(ops.clip(ops.real(c), -1, 1), ops.clip(ops.imag(c), -1, 1))
     return ops.clip(c, -1, 1)
 
@@ -486,7 +486,7 @@ def vecmat(x1, x2, /):
 def spacing(x, /):
     """Distance from ``x`` to the next representable number away from zero."""
     (x,) = ops.promote_args_inexact("spacing", x)
-    if ops._kind(x) == "c":
+    if ops.dtype_kind(x) == "c":
         raise TypeError("spacing does not accept complex arguments")
     toward = lax.select(lax.lt(x, _c(x, 0)), lax.full_like(x, -np.inf),
                         lax.full_like(x, np.inf))
@@ -496,8 +496,8 @@ def spacing(x, /):
 def gcd(x1, x2):
     """Greatest common divisor of integers (Euclid's algorithm in a while_loop)."""
     x1, x2 = ops.promote_args_numeric("gcd", x1, x2)
-    if ops._kind(x1) not in "iub":
-        raise TypeError(f"gcd: arguments must be integers, got {ops._dtype(x1)}")
+    if ops.dtype_kind(x1) not in "iub":
+        raise TypeError(f"gcd: arguments must be integers, got {ops.dtype_of(x1)}")
     x1, x2 = ops.broadcast_arrays(ops.absolute(x1), ops.absolute(x2))
 
     def cond(c):
@@ -554,14 +554,14 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, method="a
 def packbits(a, axis=None, bitorder="big"):
     """Pack the truth values of ``a`` into uint8 (8 per byte, zero-padded)."""
     a = ops.operand(a, "packbits")
-    if ops._kind(a) not in "biu":
-        raise TypeError(f"packbits: expected an integer or boolean array, got {ops._dtype(a)}")
+    if ops.dtype_kind(a) not in "biu":
+        raise TypeError(f"packbits: expected an integer or boolean array, got {ops.dtype_of(a)}")
     if bitorder not in ("big", "little"):
         raise ValueError(f"packbits: bitorder must be 'big' or 'little', got {bitorder!r}")
     if axis is None:
         a, axis = ops.ravel(a), 0
     axis = ops.canonicalize_axis(axis, get_aval(a).ndim, "packbits")
-    a = ops.moveaxis(ops._to_bool(a), axis, -1)
+    a = ops.moveaxis(ops.to_bool(a), axis, -1)
     n = get_aval(a).shape[-1]
     pad = -n % 8
     a = ops.convert(a, np.uint8)
@@ -577,8 +577,8 @@ def packbits(a, axis=None, bitorder="big"):
 
 def unpackbits(a, axis=None, count=None, bitorder="big"):
     a = ops.operand(a, "unpackbits")
-    if ops._dtype(a) != np.uint8:
-        raise TypeError(f"unpackbits: expected a uint8 array, got {ops._dtype(a)}")
+    if ops.dtype_of(a) != np.uint8:
+        raise TypeError(f"unpackbits: expected a uint8 array, got {ops.dtype_of(a)}")
     if bitorder not in ("big", "little"):
         raise ValueError(f"unpackbits: bitorder must be 'big' or 'little', got {bitorder!r}")
     if axis is None:
@@ -619,8 +619,8 @@ def select(condlist, choicelist, default=0):
     out = choices[-1]
     for cond, choice in zip(reversed(condlist), reversed(choices[:-1])):
         cond = ops.operand(cond, "select")
-        if ops._kind(cond) != "b":
-            raise TypeError(f"select: condlist entries must be boolean, got {ops._dtype(cond)}")
+        if ops.dtype_kind(cond) != "b":
+            raise TypeError(f"select: condlist entries must be boolean, got {ops.dtype_of(cond)}")
         shape = ops.broadcast_shapes(get_aval(cond).shape, get_aval(choice).shape,
                                      get_aval(out).shape, fname="select")
         out = lax.select(ops.broadcast_to(cond, shape, "select"),
@@ -645,7 +645,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
     else:
         raise ValueError(f"piecewise: with {n} condition(s), either {n} or {n + 1} functions "
                          f"are needed, got {len(funclist)}")
-    dt = ops._dtype(x)
+    dt = ops.dtype_of(x)
 
     def value(f):
         v = f(x, *args, **kw) if callable(f) else f
@@ -654,7 +654,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
     out = value(otherwise)
     for cond, f in zip(condlist, funclist[:n]):
-        cond = ops.broadcast_to(ops._to_bool(ops.operand(cond, "piecewise")),
+        cond = ops.broadcast_to(ops.to_bool(ops.operand(cond, "piecewise")),
                                 get_aval(x).shape, "piecewise")
         out = lax.select(cond, value(f), out)
     return out

@@ -120,7 +120,7 @@ def _pad_stat(x, axis, before, after, stat_len, reducer):
 
 def _mean_keep(x, axis):
     m = ops.mean(x, axis=axis, keepdims=True)
-    return ops.round(m) if ops._kind(x) in "iu" else m
+    return ops.round(m) if ops.dtype_kind(x) in "iu" else m
 
 
 def _pad_ramp(x, axis, before, after, ends):
@@ -141,7 +141,7 @@ def _pad_ramp(x, axis, before, after, ends):
             t = lax.rev(t, (axis,))
         endv = ops.convert(end, compute)
         ramp = ops.add(endv, ops.multiply(t, ops.subtract(edge, endv)))
-        if ops._kind(x) in "iu":
+        if ops.dtype_kind(x) in "iu":
             ramp = lax.floor(ramp)
         parts.append(ops.convert(ramp, dt))
     out = [p for p in (parts[0], x, parts[1]) if p is not None]
@@ -475,9 +475,9 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         raise ValueError(f"ravel_multi_index: order must be 'C' or 'F', got {order!r}")
     idx = [ops.operand(i, "ravel_multi_index", k) for k, i in enumerate(multi_index)]
     for i in idx:
-        if ops._kind(i) not in "iu":
+        if ops.dtype_kind(i) not in "iu":
             raise TypeError(f"ravel_multi_index: only int indices are permitted, got "
-                            f"{ops._dtype(i)}")
+                            f"{ops.dtype_of(i)}")
     idx = [ops.convert(i, dtypes.default_int_dtype()) for i in idx]
     if mode == "raise":
         for i, d in zip(idx, dims):
@@ -513,8 +513,8 @@ def unravel_index(indices, shape):
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     shape = tuple(_int("unravel_index", "shape", d) for d in shape)
     i = ops.operand(indices, "unravel_index")
-    if ops._kind(i) not in "iu":
-        raise TypeError(f"unravel_index: only int indices are permitted, got {ops._dtype(i)}")
+    if ops.dtype_kind(i) not in "iu":
+        raise TypeError(f"unravel_index: only int indices are permitted, got {ops.dtype_of(i)}")
     total = int(np.prod(shape, dtype=np.int64))
     i = ops.clip(i, -total, max(total - 1, 0))
     i = lax.select(lax.lt(i, ops.scalar_like(i, 0)), ops.add(i, total), ops.as_array(i))
@@ -533,7 +533,7 @@ def ix_(*args):
         a = ops.operand(a, "ix_", k)
         if get_aval(a).ndim != 1:
             raise ValueError(f"ix_: arguments must be 1-d, got shape {get_aval(a).shape}")
-        if ops._kind(a) == "b":
+        if ops.dtype_kind(a) == "b":
             raise NotImplementedError("ix_: boolean arguments are not supported")
         out.append(ops.reshape(a, tuple(-1 if i == k else 1 for i in range(n))))
     return tuple(out)

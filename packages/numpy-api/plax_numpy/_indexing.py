@@ -17,7 +17,7 @@ import operator
 import numpy as np
 
 from plax_core import core, dtypes, lax, ops
-from plax_core._ops_index import gather_index, scatter_index
+from plax_core.numpy_semantics import gather_index, scatter_index
 
 __all__ = [
     "take", "take_along_axis", "put_along_axis", "put", "choose", "compress", "extract",
@@ -90,7 +90,7 @@ def _rt(*args):
 
 def _full(like, value):
     """An array of ``value`` with the shape and dtype of ``like``."""
-    return lax.full(ops.shape(like), value, ops._dtype(like))
+    return lax.full(ops.shape(like), value, ops.dtype_of(like))
 
 
 def _int_dtype():
@@ -114,9 +114,9 @@ _INDEX_DTYPE_ERROR = {"take": ValueError}
 
 def _int_indices(fname, indices, argnum=1):
     indices = ops.operand(indices, fname, argnum)
-    if ops._dtype(indices).kind not in "iu":
+    if ops.dtype_of(indices).kind not in "iu":
         raise _INDEX_DTYPE_ERROR.get(fname, TypeError)(
-            f"{fname}: indices must be integers, got dtype {ops._dtype(indices).name}")
+            f"{fname}: indices must be integers, got dtype {ops.dtype_of(indices).name}")
     return ops.astype(indices, _int_dtype()) if isinstance(indices, int) else indices
 
 
@@ -427,13 +427,13 @@ def interp(x, xp, fp, left=None, right=None, period=None):
                          f"shapes {ops.shape(xp)} and {ops.shape(fp)}")
     if ops.shape(xp)[0] == 0:
         raise ValueError("interp: xp and fp must be non-empty")
-    if ops._dtype(fp).kind == "c":
+    if ops.dtype_of(fp).kind == "c":
         dt = _rt(x, xp, ops.real(fp))
     else:
         dt = ops.to_inexact_dtype(_rt(x, xp, fp))
     x, xp = ops.astype(x, dt), ops.astype(xp, dt)
     fp = ops.astype(fp, _rt(fp, ops.array(np.zeros((), dt))))
-    if ops._dtype(fp).kind not in "fc":
+    if ops.dtype_of(fp).kind not in "fc":
         fp = ops.astype(fp, dt)
     if period is not None:
         if left is not None or right is not None:
@@ -544,8 +544,8 @@ def modf(x, /, out=None):
     if out is not None:
         raise NotImplementedError("modf: the out argument is not supported")
     x = ops.operand(x, "modf")
-    x = ops.astype(x, ops.to_inexact_dtype(ops._dtype(x))) \
-        if ops._dtype(x).kind not in "fc" else x
+    x = ops.astype(x, ops.to_inexact_dtype(ops.dtype_of(x))) \
+        if ops.dtype_of(x).kind not in "fc" else x
     whole = lax.select(ops.less(x, ops.scalar_like(x, 0)), lax.ceil(x), lax.floor(x))
     return ops.subtract(x, whole), whole
 
@@ -557,7 +557,7 @@ def _exp2_int(e, dt):
 
 def _scale(x, e):
     """``x * 2**e`` without overflowing the intermediate power (two half steps)."""
-    dt = ops._dtype(x)
+    dt = ops.dtype_of(x)
     half = ops.floor_divide(e, 2)
     return ops.multiply(ops.multiply(x, _exp2_int(half, dt)),
                         _exp2_int(ops.subtract(e, half), dt))
@@ -566,10 +566,10 @@ def _scale(x, e):
 def frexp(x, /):
     """``(mantissa, exponent)`` with ``x == mantissa * 2**exponent``, ``0.5 <= |m| < 1``."""
     x = ops.operand(x, "frexp")
-    if ops._dtype(x).kind == "c":
+    if ops.dtype_of(x).kind == "c":
         raise TypeError("frexp: complex values are not supported")
-    if ops._dtype(x).kind != "f":
-        x = ops.astype(x, ops.to_inexact_dtype(ops._dtype(x)))
+    if ops.dtype_of(x).kind != "f":
+        x = ops.astype(x, ops.to_inexact_dtype(ops.dtype_of(x)))
     idt = np.dtype(np.int32)
     ax = ops.absolute(x)
     special = ops.logical_or(ops.equal(x, ops.scalar_like(x, 0)),
@@ -595,14 +595,14 @@ def ldexp(x1, x2, /, out=None):
         raise NotImplementedError("ldexp: the out argument is not supported")
     x1 = ops.operand(x1, "ldexp")
     x2 = ops.operand(x2, "ldexp", 1)
-    if ops._dtype(x2).kind not in "iub":
-        raise TypeError(f"ldexp: x2 must be an integer, got dtype {ops._dtype(x2).name}")
-    if ops._dtype(x1).kind not in "fc":
-        x1 = ops.astype(x1, ops.to_inexact_dtype(ops._dtype(x1)))
+    if ops.dtype_of(x2).kind not in "iub":
+        raise TypeError(f"ldexp: x2 must be an integer, got dtype {ops.dtype_of(x2).name}")
+    if ops.dtype_of(x1).kind not in "fc":
+        x1 = ops.astype(x1, ops.to_inexact_dtype(ops.dtype_of(x1)))
     x1, x2 = ops.promote_shapes("ldexp", x1, ops.astype(x2, np.int32))
     shape = ops.broadcast_shapes(ops.shape(x1), ops.shape(x2), fname="ldexp")
     x1, x2 = ops.broadcast_to(x1, shape), ops.broadcast_to(x2, shape)
-    dt = ops._dtype(x1)
+    dt = ops.dtype_of(x1)
     if dt.kind == "f" and dt.itemsize < 4:  # one rounding: scale in float32, then narrow
         return ops.astype(_scale(ops.astype(x1, np.float32), x2), dt)
     return _scale(x1, x2)
@@ -614,8 +614,8 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
     """``p`` with jumps larger than ``discont`` replaced by their ``period`` complement."""
     from ._sorting import cumsum
     p = ops.operand(p, "unwrap")
-    if ops._dtype(p).kind not in "fc":
-        p = ops.astype(p, ops.to_inexact_dtype(ops._dtype(p)))
+    if ops.dtype_of(p).kind not in "fc":
+        p = ops.astype(p, ops.to_inexact_dtype(ops.dtype_of(p)))
     axis = _axis("unwrap", axis, ops.ndim(p))
     n = ops.shape(p)[axis]
     if n < 2:
@@ -638,15 +638,15 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
     shift = cumsum(correct, axis=axis)
     zero_shape = list(ops.shape(p))
     zero_shape[axis] = 1
-    shift = lax.concatenate([lax.full(tuple(zero_shape), 0, ops._dtype(shift)),
-                             ops.astype(shift, ops._dtype(shift))], axis)
-    return ops.add(p, ops.astype(shift, ops._dtype(p)))
+    shift = lax.concatenate([lax.full(tuple(zero_shape), 0, ops.dtype_of(shift)),
+                             ops.astype(shift, ops.dtype_of(shift))], axis)
+    return ops.add(p, ops.astype(shift, ops.dtype_of(p)))
 
 
 def bitwise_count(x, /):
     """The number of set bits in ``|x|`` (uint8, as NumPy and JAX)."""
     x = ops.operand(x, "bitwise_count")
-    dt = ops._dtype(x)
+    dt = ops.dtype_of(x)
     if dt.kind not in "iub":
         raise TypeError(f"bitwise_count: needs an integer or bool array, got {dt.name}")
     if dt.kind == "b":

@@ -17,7 +17,7 @@ import operator
 import numpy as np
 
 from plax_core import lax, ops
-from plax_core._ops_index import scatter_index
+from plax_core.numpy_semantics import scatter_index
 
 from ._indexing import _axis, _concrete, _full, _int_dtype, _int_indices, _pad, _rt
 
@@ -39,7 +39,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
            *, equal_nan=True, size=None, fill_value=None, sorted=True):  # noqa: A002
     """The sorted unique elements of ``ar`` (concrete input; ``size`` pads)."""
     ar, value = _host("unique", ar)
-    dt = ops._dtype(ar)
+    dt = ops.dtype_of(ar)
     if axis is not None:
         axis = _axis("unique", axis, value.ndim)
     res = np.unique(value, return_index=True, return_inverse=True, return_counts=True,
@@ -103,7 +103,7 @@ def _set_result(fname, values, dt, size, fill_value):
 def _two(fname, ar1, ar2):
     a1, v1 = _host(fname, ar1, 0)
     a2, v2 = _host(fname, ar2, 1)
-    return v1.ravel(), v2.ravel(), _rt(a1, a2), ops._dtype(a1)
+    return v1.ravel(), v2.ravel(), _rt(a1, a2), ops.dtype_of(a1)
 
 
 def union1d(ar1, ar2, *, size=None, fill_value=None):
@@ -154,7 +154,7 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     else:
         weights = ops.operand(weights, "bincount", 1)
         weights = ops.broadcast_to(weights, ops.shape(x), "bincount")
-    zeros = lax.full((length,), 0, ops._dtype(weights))
+    zeros = lax.full((length,), 0, ops.dtype_of(weights))
     x = ops.maximum(x, ops.scalar_like(x, 0))
     return scatter_index(zeros, (x,), weights, "add", mode="drop")
 
@@ -188,7 +188,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     """The edges of ``histogram``'s bins (``bins`` an int or the edges themselves)."""
     from ._creation import linspace
     a = ops.ravel(ops.operand(a, "histogram_bin_edges"))
-    dt = ops.to_inexact_dtype(ops._dtype(a))
+    dt = ops.to_inexact_dtype(ops.dtype_of(a))
     if not isinstance(bins, int) and not (isinstance(bins, np.integer)):
         edges = ops.astype(ops.operand(bins, "histogram_bin_edges", 1), dt)
         if ops.ndim(edges) != 1:
@@ -209,7 +209,7 @@ def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002
     """``(counts, edges)``: counts (or summed weights) of ``a`` in each bin."""
     edges = histogram_bin_edges(a, bins, range, weights)
     a = ops.ravel(ops.operand(a, "histogram"))
-    dt = ops._dtype(edges)
+    dt = ops.dtype_of(edges)
     a = ops.astype(a, dt)
     if weights is None:
         weights = lax.full(ops.shape(a), 1, dt)
@@ -254,9 +254,9 @@ def histogramdd(sample, bins=10, range=None, weights=None, density=None):  # noq
     sizes = [ops.shape(e)[0] + 1 for e in edges]
     flat = None
     for c, e, size in zip(cols, edges, sizes):
-        idx = _bin_index(ops.astype(c, ops._dtype(e)), e)
+        idx = _bin_index(ops.astype(c, ops.dtype_of(e)), e)
         flat = idx if flat is None else ops.add(ops.multiply(flat, size), idx)
-    dt = ops._dtype(edges[0])
+    dt = ops.dtype_of(edges[0])
     if weights is None:
         weights = lax.full((n,), 1, dt)
     else:

@@ -163,7 +163,7 @@ def _diag_last(a):
 def _sum_keep_dtype(x, axes):
     if not axes:
         return x
-    if ops._kind(x) == "b":
+    if ops.dtype_kind(x) == "b":
         return lax.reduce_or(x, tuple(axes))
     return lax.reduce_sum(x, tuple(axes))
 

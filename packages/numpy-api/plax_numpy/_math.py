@@ -133,7 +133,7 @@ def float_power(x1, x2, /):
 def fmod(x1, x2, /):
     """C's fmod: the remainder has the sign of the dividend."""
     x1, x2 = ops.promote_args_numeric("fmod", x1, x2)
-    if ops._kind(x1) in "iu":
+    if ops.dtype_kind(x1) in "iu":
         x2 = lax.select(lax.eq(x2, _const(x2, 0)), lax.full_like(x2, 1), x2)
     return lax.rem(x1, x2)
 
@@ -150,7 +150,7 @@ def reciprocal(x, /):
 
 def fabs(x, /):
     (x,) = ops.promote_args_inexact("fabs", x)
-    if ops._kind(x) == "c":
+    if ops.dtype_kind(x) == "c":
         raise TypeError("fabs does not accept complex arguments; use abs")
     return lax.abs(x)
 
@@ -163,7 +163,7 @@ def sign(x, /):
 def _integral_passthrough(name, laxfn):
     def fn(x, /):
         (x,) = ops.promote_args(name, x)
-        kind = ops._kind(x)
+        kind = ops.dtype_kind(x)
         if kind in "biu":
             return ops.as_array(x)
         if kind == "c":
@@ -185,7 +185,7 @@ trunc = fix = _integral_passthrough(
 def hypot(x1, x2, /):
     """sqrt(x1**2 + x2**2) without overflow in the intermediate squares."""
     x1, x2 = ops.promote_args_inexact("hypot", x1, x2)
-    if ops._kind(x1) == "c":
+    if ops.dtype_kind(x1) == "c":
         raise TypeError("hypot does not accept complex arguments")
     x1, x2 = lax.abs(x1), lax.abs(x2)
     big, small = lax.max(x1, x2), lax.min(x1, x2)
@@ -233,13 +233,13 @@ def fmax(x1, x2, /):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN)."""
     x1, x2 = ops.promote_args("fmax", x1, x2)
     return lax.select(lax.bitwise_or(isnan(x2), lax.gt(x1, x2)), x1, x2) \
-        if ops._kind(x1) in "fc" else ops.maximum(x1, x2)
+        if ops.dtype_kind(x1) in "fc" else ops.maximum(x1, x2)
 
 
 def fmin(x1, x2, /):
     x1, x2 = ops.promote_args("fmin", x1, x2)
     return lax.select(lax.bitwise_or(isnan(x2), lax.lt(x1, x2)), x1, x2) \
-        if ops._kind(x1) in "fc" else ops.minimum(x1, x2)
+        if ops.dtype_kind(x1) in "fc" else ops.minimum(x1, x2)
 
 
 # ------------------------------------------------------------- predicates
@@ -250,7 +250,7 @@ def _bool_like(x, value):
 
 def isfinite(x, /):
     (x,) = ops.promote_args("isfinite", x)
-    kind = ops._kind(x)
+    kind = ops.dtype_kind(x)
     if kind == "f":
         return lax.is_finite(x)
     if kind == "c":
@@ -260,12 +260,12 @@ def isfinite(x, /):
 
 def isnan(x, /):
     (x,) = ops.promote_args("isnan", x)
-    return lax.ne(x, x) if ops._kind(x) in "fc" else _bool_like(x, False)
+    return lax.ne(x, x) if ops.dtype_kind(x) in "fc" else _bool_like(x, False)
 
 
 def isinf(x, /):
     (x,) = ops.promote_args("isinf", x)
-    kind = ops._kind(x)
+    kind = ops.dtype_kind(x)
     if kind == "f":
         return lax.eq(lax.abs(x), _const(x, np.inf))
     if kind == "c":
@@ -275,18 +275,18 @@ def isinf(x, /):
 
 def isposinf(x, /):
     (x,) = ops.promote_args("isposinf", x)
-    return lax.eq(x, _const(x, np.inf)) if ops._kind(x) == "f" else _bool_like(x, False)
+    return lax.eq(x, _const(x, np.inf)) if ops.dtype_kind(x) == "f" else _bool_like(x, False)
 
 
 def isneginf(x, /):
     (x,) = ops.promote_args("isneginf", x)
-    return lax.eq(x, _const(x, -np.inf)) if ops._kind(x) == "f" else _bool_like(x, False)
+    return lax.eq(x, _const(x, -np.inf)) if ops.dtype_kind(x) == "f" else _bool_like(x, False)
 
 
 def signbit(x, /):
     """True where the sign bit is set (negative numbers, -0.0, negative NaNs)."""
     (x,) = ops.promote_args("signbit", x)
-    kind = ops._kind(x)
+    kind = ops.dtype_kind(x)
     if kind in "bu":
         return _bool_like(x, False)
     if kind == "i":
@@ -303,7 +303,7 @@ def signbit(x, /):
 
 def copysign(x1, x2, /):
     x1, x2 = ops.promote_args_inexact("copysign", x1, x2)
-    if ops._kind(x1) == "c":
+    if ops.dtype_kind(x1) == "c":
         raise TypeError("copysign does not accept complex arguments")
     mag = lax.abs(x1)
     return lax.select(signbit(x2), lax.neg(mag), mag)
@@ -328,7 +328,7 @@ def sinc(x, /):
 
 def angle(z, deg=False):
     (z,) = ops.promote_args_inexact("angle", z)
-    if ops._kind(z) == "c":
+    if ops.dtype_kind(z) == "c":
         out = lax.atan2(lax.imag(z), lax.real(z))
     else:
         out = lax.atan2(lax.full_like(z, 0), z)
@@ -345,7 +345,7 @@ def isrealobj(x) -> bool:
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     (x,) = ops.promote_args("nan_to_num", x)
-    kind = ops._kind(x)
+    kind = ops.dtype_kind(x)
     if kind == "c":
         return lax.complex(nan_to_num(lax.real(x), nan=nan, posinf=posinf, neginf=neginf),
                            nan_to_num(lax.imag(x), nan=nan, posinf=posinf, neginf=neginf))
@@ -361,7 +361,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = ops.promote_args("isclose", a, b)
-    if ops._kind(a) not in "fc":
+    if ops.dtype_kind(a) not in "fc":
         return ops.equal(a, b)
     diff = lax.abs(lax.sub(a, b))
     tol = lax.add(ops.convert(atol, get_aval(diff).dtype),
@@ -397,7 +397,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         raise ValueError("where: either both or neither of x and y should be given")
     c = ops.operand(condition, "where")
     x, y = ops.promote_dtypes(ops.operand(x, "where", 1), ops.operand(y, "where", 2))
-    c = ops._to_bool(c)
+    c = ops.to_bool(c)
     shape = ops.broadcast_shapes(*(get_aval(v).shape for v in (c, x, y)), fname="where")
     c, x, y = (ops.broadcast_to(v, shape, "where") for v in (c, x, y))
     return lax.select(c, x, y)

@@ -121,7 +121,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
     t, s = get_aval(logits).shape[-2:]
     keep = None
     if mask is not None:
-        m = ops._to_bool(ops.operand(mask))
+        m = ops.to_bool(ops.operand(mask))
         keep = ops.expand_dims(m, 0) if unbatched and get_aval(m).ndim == 3 else m
     if is_causal:
         causal = lax.ge(lax.broadcasted_iota(np.int32, (t, s), 0),

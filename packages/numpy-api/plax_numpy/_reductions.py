@@ -26,7 +26,7 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 def count_nonzero(a, axis=None, keepdims=False):
     a = ops.operand(a, "count_nonzero")
-    return ops.sum(ops._to_bool(a), axis, keepdims=keepdims)
+    return ops.sum(ops.to_bool(a), axis, keepdims=keepdims)
 
 
 def average(a, axis=None, weights=None, returned=False, keepdims=False):

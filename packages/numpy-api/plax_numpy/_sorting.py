@@ -16,7 +16,7 @@ import operator
 import numpy as np
 
 from plax_core import dtypes, lax, ops
-from plax_core._ops_reduce import _check_out, _promote_integer_dtype
+from plax_core.numpy_semantics import check_out, promote_integer_dtype
 
 __all__ = [
     "sort", "argsort", "lexsort", "sort_complex", "cumsum", "cumprod", "cumulative_sum",
@@ -97,7 +97,7 @@ def lexsort(keys, axis=-1):
 def sort_complex(a):
     """``a`` sorted (last axis) as complex numbers: by real part, then imaginary."""
     a = ops.operand(a, "sort_complex")
-    dt = ops._dtype(a)
+    dt = ops.dtype_of(a)
     if dt.kind != "c":
         dt, _ = ops.result_type_of(a, np.complex64)
         a = ops.convert(a, dt, False)
@@ -108,13 +108,13 @@ def sort_complex(a):
 
 def _cumulative(fname, prim_fn, a, axis, dtype, nan_value=None):
     a, axis = _flat_or_axis(fname, a, axis)
-    dt = ops._dtype(a)
+    dt = ops.dtype_of(a)
     if nan_value is not None and dt.kind in "fc":
         a = lax.select(lax.ne(a, a), lax.full_like(a, nan_value), a)
-    target = _promote_integer_dtype(dt) if dtype is None else dtypes.canonicalize_dtype(dtype)
+    target = promote_integer_dtype(dt) if dtype is None else dtypes.canonicalize_dtype(dtype)
     if target != dt:
         a = ops.convert(a, target, False)
-    if ops._dtype(a).kind == "b":     # an explicit dtype=bool: sum is 'or', prod 'and'
+    if ops.dtype_of(a).kind == "b":     # an explicit dtype=bool: sum is 'or', prod 'and'
         as_int = ops.convert(a, np.int32, False)
         return lax.ne(prim_fn(as_int, axis), lax.full_like(as_int, 0))
     return prim_fn(a, axis)
@@ -122,25 +122,25 @@ def _cumulative(fname, prim_fn, a, axis, dtype, nan_value=None):
 
 def cumsum(a, axis=None, dtype=None, out=None):
     """The cumulative sum along ``axis`` (of the flattened array when None)."""
-    _check_out("cumsum", out)
+    check_out("cumsum", out)
     return _cumulative("cumsum", lax.cumsum, a, axis, dtype)
 
 
 def cumprod(a, axis=None, dtype=None, out=None):
     """The cumulative product along ``axis`` (of the flattened array when None)."""
-    _check_out("cumprod", out)
+    check_out("cumprod", out)
     return _cumulative("cumprod", lax.cumprod, a, axis, dtype)
 
 
 def nancumsum(a, axis=None, dtype=None, out=None):
     """``cumsum`` with NaNs counted as zero."""
-    _check_out("nancumsum", out)
+    check_out("nancumsum", out)
     return _cumulative("nancumsum", lax.cumsum, a, axis, dtype, nan_value=0)
 
 
 def nancumprod(a, axis=None, dtype=None, out=None):
     """``cumprod`` with NaNs counted as one."""
-    _check_out("nancumprod", out)
+    check_out("nancumprod", out)
     return _cumulative("nancumprod", lax.cumprod, a, axis, dtype, nan_value=1)
 
 
@@ -156,7 +156,7 @@ def _array_api_cumulative(fname, fn, identity, x, axis, dtype, include_initial):
         axis = _axis(fname, axis, ops.ndim(out))
         shape = list(ops.shape(out))
         shape[axis] = 1
-        out = lax.concatenate([lax.full(shape, identity, ops._dtype(out)), out], axis)
+        out = lax.concatenate([lax.full(shape, identity, ops.dtype_of(out)), out], axis)
     return out
 
 
@@ -177,7 +177,7 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
 def _lt(x, y):
     """``x < y`` in the sort order (NaNs after everything)."""
     lt = lax.lt(x, y)
-    if ops._dtype(x).kind == "f":
+    if ops.dtype_of(x).kind == "f":
         lt = lax.bitwise_or(lt, lax.bitwise_and(lax.eq(x, x), lax.ne(y, y)))
     return lt
 
@@ -198,7 +198,7 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     a, v = ops.promote_dtypes(a, v)
     vshape = ops.shape(v)
     n = ops.shape(a)[0]
-    if ops._dtype(a).kind == "c":
+    if ops.dtype_of(a).kind == "c":
         raise TypeError("searchsorted: complex arrays are not supported")
     av = lax.broadcast_in_dim(a, vshape + (n,), (len(vshape),))
     vv = lax.broadcast_in_dim(v, vshape + (n,), tuple(range(len(vshape))))
@@ -212,7 +212,7 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
 def _take_1d(a, idx):
     """``a[idx]`` for a permutation ``idx`` of a 1-D ``a``, gather-free (two sorts)."""
     n = ops.shape(a)[0]
-    iota = lax.iota(ops._dtype(idx), n)
+    iota = lax.iota(ops.dtype_of(idx), n)
     inverse = lax.sort((idx, iota), num_keys=1)[1]
     return lax.sort((inverse, a), num_keys=1)[1]
 
@@ -244,7 +244,7 @@ def _quantile(fname, a, q, axis, method, keepdims, ignore_nan):
         raise ValueError(f"{fname}: unknown method {method!r}")
     a = ops.operand(a, fname)
     q = ops.operand(q, fname, 1)
-    if ops._dtype(a).kind == "c":
+    if ops.dtype_of(a).kind == "c":
         raise TypeError(f"{fname}: complex arrays are not supported")
     a, q = ops.promote_dtypes_inexact(a, q)
     shape = ops.shape(a)
@@ -259,9 +259,9 @@ def _quantile(fname, a, q, axis, method, keepdims, ignore_nan):
     last = len(kept_shape)
     s = lax.sort(a, dimension=last)
     isnan = lax.ne(a, a)
-    nans = lax.reduce_sum(ops.convert(isnan, ops._dtype(a), False), (last,))
+    nans = lax.reduce_sum(ops.convert(isnan, ops.dtype_of(a), False), (last,))
     qshape = ops.shape(q)
-    dt = ops._dtype(a)
+    dt = ops.dtype_of(a)
     # shapes: q dims, then kept dims, then the sorted axis
     out_shape = qshape + kept_shape
     qb = lax.broadcast_in_dim(q, out_shape, tuple(range(len(qshape))))
@@ -312,7 +312,7 @@ def _quantile(fname, a, q, axis, method, keepdims, ignore_nan):
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, interpolation=None):
     """The ``q``-th quantiles (``q`` in [0, 1]) of ``a`` along ``axis``."""
-    _check_out("quantile", out)
+    check_out("quantile", out)
     method = interpolation if interpolation is not None else method
     return _quantile("quantile", a, q, axis, method, keepdims, False)
 
@@ -320,7 +320,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                 keepdims=False, *, interpolation=None):
     """``quantile`` ignoring NaNs."""
-    _check_out("nanquantile", out)
+    check_out("nanquantile", out)
     method = interpolation if interpolation is not None else method
     return _quantile("nanquantile", a, q, axis, method, keepdims, True)
 

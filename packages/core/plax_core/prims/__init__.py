@@ -7,6 +7,7 @@ and its ``*_p`` primitives) both read this list.
 
 import importlib
 
+from .. import ad_util
 from ..core import Primitive
 
 FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "windowed",
@@ -31,7 +32,6 @@ def python_name(primitive: Primitive) -> str:
 
 def all_primitives() -> list[Primitive]:
     """Every primitive core defines, found in the family modules."""
-    from .. import ad_util
     found = {}
     for module in (*family_modules(), ad_util):
         for value in vars(module).values():

@@ -47,6 +47,7 @@ import numpy as np
 from .. import dtypes, tree_util
 from ..core import Primitive, ShapedArray, Tracer, get_aval, is_array_like
 from ..jaxpr import ClosedJaxpr, Jaxpr, Var, eval_jaxpr, trace_to_jaxpr
+from ..plugins import get_registry
 from ..util import split_list as _split
 from . import elementwise as ew
 from . import structural as st
@@ -650,7 +651,6 @@ def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001
     if batch_size is None:
         _, ys = scan(lambda _, x: ((), f(x)), (), xs)
         return ys
-    from ..plugins import get_registry
     vmap = get_registry().transformations.get("vmap")
     if vmap is None:
         raise NotImplementedError("lax.map with batch_size needs the vmap transformation "

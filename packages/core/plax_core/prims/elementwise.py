@@ -26,6 +26,7 @@ import scipy.special
 
 from .. import dtypes
 from ..core import Primitive, ShapedArray, get_aval, is_array_like
+from ..plugins import get_backend
 from . import elementwise_math as m
 from .structural import broadcast_in_dim, canonical_shape
 
@@ -371,7 +372,6 @@ def _check_arg(name: str, pos: int, x) -> None:
 
 def _eager(prim: Primitive, *args, **params):
     """Run ``prim`` now, outside any trace: constant folding of Python scalars."""
-    from ..backend import get_backend
     return get_backend().apply_primitive(prim, args, params)
 
 

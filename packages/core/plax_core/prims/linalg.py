@@ -23,12 +23,16 @@ Outputs follow ``jax.lax.linalg``:
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import scipy.linalg
 
 from .. import dtypes
 from ..core import Primitive, ShapedArray, get_aval
-from .structural import check_array
+from . import control_flow, elementwise, reductions, structural
+from .elementwise import add, conj, div
+from .structural import check_array, transpose
 
 __all__ = ["cholesky", "eig", "eigh", "lu", "lu_pivots_to_permutation", "qr", "svd",
            "triangular_solve"]
@@ -118,8 +122,6 @@ def cholesky(x, *, symmetrize_input: bool = True):
 
 def symmetrize(x):
     """``(x + x^H) / 2`` on the trailing two dimensions."""
-    from .elementwise import add, conj, div
-    from .structural import transpose
     aval = get_aval(x)
     nd = aval.ndim
     xt = transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
@@ -258,6 +260,14 @@ def lu(x):
     return tuple(lu_p.bind(x))
 
 
+# The lax functions lu_pivots_to_permutation is written with, from their families.
+_LU_LAX = types.SimpleNamespace(
+    convert_element_type=elementwise.convert_element_type, eq=elementwise.eq,
+    full=elementwise.full, select=elementwise.select,
+    broadcast_in_dim=structural.broadcast_in_dim, broadcasted_iota=structural.broadcasted_iota,
+    reduce_sum=reductions.reduce_sum, fori_loop=control_flow.fori_loop)
+
+
 def lu_pivots_to_permutation(pivots, permutation_size: int):
     """The row permutation (int32) that the 0-based row swaps ``pivots`` make, applied
     in order to ``arange(permutation_size)``; leading dimensions are batch dimensions.
@@ -265,7 +275,7 @@ def lu_pivots_to_permutation(pivots, permutation_size: int):
     Written with lax operations (a ``fori_loop`` over the swaps), so it can be traced:
     plax-xla lowers ``lu``'s permutation with it.
     """
-    from .. import lax
+    lax = _LU_LAX
     check_array("lu_pivots_to_permutation", pivots)
     aval = get_aval(pivots)
     *batch, k = aval.shape

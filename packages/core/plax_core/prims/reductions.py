@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import dtypes
 from ..core import Primitive, ShapedArray, get_aval
+from .elementwise_math import convert_element_type as xla_convert
 from .structural import canonical_ints, check_array, scalars_like
 
 __all__ = [
@@ -349,7 +350,6 @@ def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision, preferred_eleme
         return out != 0
     if dtypes.is_inexact(compute) and not dtypes.is_inexact(out_dtype) or (
             dtypes.is_complex(compute) and not dtypes.is_complex(out_dtype)):
-        from .elementwise_math import convert_element_type as xla_convert
         return np.asarray(xla_convert(out, new_dtype=out_dtype))
     with np.errstate(all="ignore"):
         return out.astype(out_dtype)

@@ -40,6 +40,7 @@ import numpy as np
 from .. import dtypes
 from ..core import Primitive, ShapedArray, get_aval
 from ..errors import JAXTypeError
+from . import elementwise
 from .reductions import (
     _ANY,
     _NUMBER,
@@ -51,7 +52,7 @@ from .reductions import (
     _min_identity,
     canonicalize_precision,
 )
-from .structural import check_array
+from .structural import broadcast_in_dim, check_array, rev, transpose
 
 __all__ = [
     "ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
@@ -464,7 +465,6 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
     else:
         pads = _pairs(name, padding, nsp)
     if transpose_kernel:
-        from .structural import rev, transpose
         rhs = rev(rhs, tuple(dnums.rhs_spec[2:]))
         perm = list(range(ra.ndim))
         o, i = dnums.rhs_spec[0], dnums.rhs_spec[1]
@@ -593,7 +593,6 @@ reduce_window_min = _window_reducer(reduce_window_min_p, "minimum")
 
 def _monoid(computation):
     """'sum'/'max'/'min' for lax.add/max/min (and their NumPy-API equivalents)."""
-    from . import elementwise
     known = {elementwise.add: "sum", elementwise.max: "max", elementwise.min: "min"}
     if computation in known:
         return known[computation]
@@ -610,7 +609,6 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     plax have window primitives for); the result is ``computation(init_value,
     reduction of the window)``, so an identity ``init_value`` gives the bare reduction.
     """
-    from . import elementwise
     check_array("reduce_window", operand)
     kind = _monoid(computation)
     if kind is None:
@@ -626,7 +624,6 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     identity = {"sum": _sum_identity, "max": _max_identity, "min": _min_identity}[kind](dtype)
     if _is_identity(init_value, identity):
         return out
-    from .structural import broadcast_in_dim
     init = elementwise.convert_element_type(init_value, dtype)
     init = broadcast_in_dim(init, get_aval(out).shape, ())
     return {"sum": elementwise.add, "max": elementwise.max,

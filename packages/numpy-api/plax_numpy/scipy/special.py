@@ -154,7 +154,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
         a, b = ops.promote_args_inexact("logsumexp", a, b)
     amax = ops.max(ops.real(a), axis=axis, keepdims=True, initial=-np.inf)
     amax = lax.select(lax.is_finite(amax), amax, lax.full_like(amax, 0)) \
-        if ops._kind(amax) == "f" else amax
+        if ops.dtype_kind(amax) == "f" else amax
     e = lax.exp(ops.subtract(a, amax))
     if b is not None:
         e = ops.multiply(e, b)
@@ -164,7 +164,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
                   amax if keepdims else ops.squeeze(amax, _axes(amax, axis)))
     if return_sign:
         return out, sign
-    if b is not None and ops._kind(out) == "f":
+    if b is not None and ops.dtype_kind(out) == "f":
         out = lax.select(lax.lt(sign, _c(sign, 0)), lax.full_like(out, np.nan), out)
     return out
 

@@ -17,7 +17,7 @@ __all__ = ["gammasgn", "loggamma", "betaln", "beta", "multigammaln", "poch", "fa
 
 def _args(name, *args):
     args = ops.promote_args_inexact(name, *args)
-    if any(ops._kind(a) == "c" for a in args):
+    if any(ops.dtype_kind(a) == "c" for a in args):
         raise TypeError(f"{name} does not accept complex arguments")
     return args
 

@@ -12,7 +12,7 @@ def args(name, *values):
     """Promote to one inexact dtype (integers to the default float) and one shape."""
     promoted = ops.promote_args_inexact(name, *values)
     for v in promoted:
-        if ops._kind(v) == "c":
+        if ops.dtype_kind(v) == "c":
             raise TypeError(f"{name} does not accept complex arguments; got dtype "
                             f"{np.dtype(v.dtype).name}.")
     return [jnp.asarray(v) for v in jnp.broadcast_arrays(*promoted)]
