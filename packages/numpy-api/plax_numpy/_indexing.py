@@ -486,7 +486,7 @@ def partition(a, kth, axis=-1):
     so that the values and the derivative (which of tied elements each slot takes) are
     JAX's; a full sort would route tied gradients elsewhere."""
     a = ops.operand(a, "partition")
-    if ops._dtype(a).kind == "c":
+    if ops.dtype_of(a).kind == "c":
         raise NotImplementedError("partition: complex arrays are not supported (as in JAX); "
                                   "partition the real and imaginary parts separately.")
     axis = _axis("partition", axis, ops.ndim(a))
@@ -494,7 +494,7 @@ def partition(a, kth, axis=-1):
     _check_kth("partition", kth, n)
     kth = operator.index(kth) % n
     arr = ops.swapaxes(a, axis, -1)
-    if ops._dtype(arr).kind == "f":
+    if ops.dtype_of(arr).kind == "f":
         # XLA's TopK orders floats totally (-NaN < -inf < -0 < 0 < inf < NaN): select on
         # the bits' total order, then gather, so that the derivative follows the same slots.
         key = _total_order_key(arr)
@@ -502,7 +502,7 @@ def partition(a, kth, axis=-1):
         high = lax.top_k(key, n - kth - 1)[1]
         idx = lax.concatenate([low, high], ops.ndim(arr) - 1)
         return ops.swapaxes(take_along_axis(arr, idx, -1), -1, axis)
-    if ops._dtype(arr).kind == "u":   # -a wraps: shift so that 0 stays the smallest
+    if ops.dtype_of(arr).kind == "u":   # -a wraps: shift so that 0 stays the smallest
         one = ops.scalar_like(arr, 1)
         bottom = lax.sub(lax.neg(lax.top_k(lax.neg(lax.add(arr, one)), kth + 1)[0]), one)
     else:
@@ -514,7 +514,7 @@ def partition(a, kth, axis=-1):
 
 def _total_order_key(x):
     """Signed integers ordered as IEEE's totalOrder of the floats ``x``."""
-    bits = np.dtype(ops._dtype(x)).itemsize * 8
+    bits = np.dtype(ops.dtype_of(x)).itemsize * 8
     ints = lax.bitcast_convert_type(x, np.dtype(f"int{bits}"))
     flip = lax.full_like(ints, 2 ** (bits - 1) - 1)
     negative = lax.lt(ints, lax.full_like(ints, 0))
