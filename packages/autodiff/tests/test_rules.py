@@ -410,6 +410,29 @@ def test_shapes_drawn_include_scalars_and_empty():
     assert () in shapes and any(0 in s for s in shapes)
 
 
+def test_jit_call_primitive_grads():
+    """jit's call primitive bound directly: the generic rules of higher-order primitives
+    (rules/higher_order.py) give its derivatives, against finite differences."""
+    from plax_core.extend import ClosedJaxpr, ShapedArray, trace_to_jaxpr
+    from plax_core.lax import jit_p
+
+    def body(x, y):
+        return [lax.mul(lax.sin(x), y), lax.exp(lax.mul(x, y))]
+
+    with config.override(enable_x64=True):
+        aval = ShapedArray((3,), F64)
+        jaxpr, consts = trace_to_jaxpr(body, [aval, aval])
+        closed = ClosedJaxpr(jaxpr, consts)
+
+        def f(x, y):
+            a, b = jit_p.bind(x, y, name="body", jaxpr=closed)
+            return lax.add(a, b)
+
+        x, y = np.array([0.3, -1.2, 2.0]), np.array([0.5, 1.5, -0.7])
+        np.testing.assert_allclose(np.asarray(f(x, y)), np.sin(x) * y + np.exp(x * y))
+        check_grads(f, (x, y), order=2)
+
+
 # -------------------------------------------------------------------- coverage
 
 # Primitives that check_grads cannot exercise, and why.
@@ -432,6 +455,7 @@ def test_every_primitive_checked():
                 "reduce_precision", "population_count", "clz"}  # test_rules_sorting.py
     checked |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig",
                 "fft"}  # test_rules_linalg.py
+    checked |= {"jit"}  # test_jit_call_primitive_grads
     checked |= {"adjacent_diff"}  # third-party plugin plax-diffop: core's test_thirdparty.py
     missing = sorted(set(registry.primitives) - checked)
     assert not missing, f"primitives without a check_grads test: {missing}"
