@@ -308,7 +308,7 @@ def _conv_impl(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation,
                preferred_element_type):
     out_dtype = np.dtype(lhs.dtype if preferred_element_type is None
                          else preferred_element_type)
-    compute = _compute_dtype(out_dtype)
+    compute = _compute_dtype(np.promote_types(lhs.dtype, rhs.dtype), out_dtype)
     lhs_spec, rhs_spec, out_spec = dimension_numbers
     nsp = lhs.ndim - 2
     G, B = feature_group_count, batch_group_count
