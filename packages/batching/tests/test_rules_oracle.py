@@ -375,6 +375,10 @@ def call_case(name):
 # No oracle case: custom_lin (the linear half of custom_vjp_call) cannot be evaluated,
 # only transposed; test_higher_order.py checks its rule through transposition.
 NO_ORACLE = {"custom_lin"}
+# jit's call primitive: vmap of jitted functions against the loop in
+# packages/plax/tests/test_jit_call_primitive.py; adjacent_diff belongs to the third-party
+# plax-diffop plugin, whose batching rule its own tests check against a loop
+NO_ORACLE |= {"jit", "adjacent_diff"}
 # checked against the loop in test_rules_windowed.py
 NO_ORACLE |= {"conv_general_dilated", "reduce_window_sum", "reduce_window_max",
               "reduce_window_min"}

@@ -14,6 +14,7 @@ import operator
 import numpy as np
 
 from plax_core.core import Tracer
+from plax_core.errors import ConcretizationTypeError
 
 from . import linalg
 from ._creation import arange, asarray, zeros
@@ -115,9 +116,9 @@ def roots(p, *, strip_zeros: bool = True):
     leading = jnp.where(jnp.all(is_zero), p.size, jnp.argmin(is_zero))
     if strip_zeros:
         if isinstance(leading, Tracer) or isinstance(p, Tracer):
-            raise TypeError("roots: strip_zeros=True needs a concrete p (the number of "
-                            "leading zeros sets the output's size); pass "
-                            "strip_zeros=False under jit")
+            raise ConcretizationTypeError(
+                "roots: strip_zeros=True needs a concrete p (the number of leading zeros "
+                "sets the output's size); pass strip_zeros=False under jit")
         return _roots_no_zeros(p[int(leading):]).astype(ctype)
     p = jnp.where(leading == p.size, jnp.ones_like(p), p)
     rolled = p[(arange(p.size) + leading) % p.size]  # leading zeros moved to the end

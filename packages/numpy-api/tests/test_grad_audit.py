@@ -46,7 +46,7 @@ NOT_DIFFERENTIABLE = {
         all any bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_invert
         bitwise_left_shift bitwise_right_shift bitwise_count invert left_shift right_shift
         logical_and logical_or logical_xor logical_not count_nonzero packbits unpackbits
-        gcd lcm bincount signbit
+        gcd lcm bincount signbit bernoulli
     """.split(), _INT),
     **dict.fromkeys("""
         equal not_equal less less_equal greater greater_equal isclose allclose

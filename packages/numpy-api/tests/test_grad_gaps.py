@@ -202,6 +202,23 @@ GRAD_CASES = [
     ("sp.softmax", lambda x: sp.softmax(x, axis=1)),
     ("sp.logsumexp", lambda x: sp.logsumexp(x, axis=1)),
     ("xlogy", lambda x: sp.xlogy(x, pos(x))), ("xlog1py", lambda x: sp.xlog1py(x, x * x)),
+    ("gammaincc", lambda x: sp.gammaincc(2.0, pos(x))),
+    ("bessel_jn", lambda x: sp.bessel_jn(pos(x), v=2)),
+    ("comb", lambda x: sp.comb(pos(x) + 3.0, 2.0)), ("dawsn", sp.dawsn), ("erfcx", sp.erfcx),
+    ("exp1", lambda x: sp.exp1(pos(x))), ("expi", lambda x: sp.expi(pos(x))),
+    ("expn", lambda x: sp.expn(2, pos(x))), ("fresnel", lambda x: sp.fresnel(x)),
+    ("hyp1f1", lambda x: sp.hyp1f1(1.5, 2.5, x)),
+    ("hyp2f1", lambda x: sp.hyp2f1(0.5, 1.5, 2.5, unit(x) * 0.5)),
+    ("owens_t", lambda x: sp.owens_t(x, 0.5)), ("sici", lambda x: sp.sici(pos(x))),
+    ("spence", lambda x: sp.spence(pos(x))),
+    ("sph_harm_y", lambda x: jnp.real(sp.sph_harm_y(2, 1, pos(x), x))),
+    ("wofz", lambda x: jnp.real(sp.wofz(x + 0j))),
+    # numpy: polynomials and function wrappers
+    ("polyfit", lambda x: jnp.polyfit(x[0], x[1], 1)),
+    ("roots", lambda x: jnp.sort(jnp.real(
+        jnp.roots(jnp.array([1.0, 0.0, -4.0]) + x[0, :3], strip_zeros=False)))),
+    ("vectorize", lambda x: jnp.vectorize(jnp.sin)(x)),
+    ("frompyfunc", lambda x: jnp.frompyfunc(jnp.sin, 1, 1)(x)),
     # nn (inputs shifted away from the kinks at 0 / +-1 / +-3 / +-6 below)
     ("celu", nn.celu), ("elu", nn.elu), ("gelu", nn.gelu),
     ("gelu_exact", lambda x: nn.gelu(x, approximate=False)),

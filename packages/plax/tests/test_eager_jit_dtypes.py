@@ -41,6 +41,8 @@ PATTERNS = {
     "bool, f32, weak float": lambda: (np.array([True, False, True]), F32, 0.5),
     "f32, weak float, weak float": lambda: (F32, 0.3, 0.6),
     "f32, f32, f32": lambda: (F32, F32 * 2, F32 * 3),
+    "f32, f32, weak int": lambda: (F32, F32 * 2, 1),
+    "f32, f32, f32, f32": lambda: (F32, F32 * 2, F32 * 3 + 1, F32 / 2),
     "f32 matrix, weak int": lambda: (PATTERNS["f32 matrix"]()[0], 1),
     "f32 matrix, weak int, weak int": lambda: (PATTERNS["f32 matrix"]()[0], 0, 1),
     "f32 matrix, f32 matrix": lambda: PATTERNS["f32 matrix"]() * 2,
@@ -91,7 +93,13 @@ NO_PATTERN = {
         lax.reduce_window_max lax.reduce_window_min lax.reduce_window_shape_tuple
         lax.reduce_window_sum lax.reduce_xor lax.reshape lax.rev lax.scan lax.scatter
         lax.scatter_add lax.scatter_max lax.scatter_min lax.scatter_mul lax.slice
-        lax.squeeze lax.switch lax.transpose lax.while_loop""".split(), _ARGS),
+        lax.squeeze lax.switch lax.transpose lax.while_loop
+        lax.ConvGeneralDilatedDimensionNumbers lax.conv_general_dilated_local
+        lax.conv_general_dilated_patches lax.index_take lax.reduce lax.scatter_apply
+        lax.scatter_sub lax.split lax.tile scipy.special.bessel_jn
+        scipy.special.sph_harm_y""".split(), _ARGS),
+    **dict.fromkeys("lax.PrecisionLike lax.broadcast_shapes lax.dtype lax.empty".split(),
+                    _SHAPE),
 }
 
 
