@@ -1,4 +1,6 @@
-"""Array creation: array/asarray, zeros/ones/full/empty (and *_like), arange, linspace, eye.
+"""Array creation: array/asarray, zeros/ones/full/empty (and *_like), arange, linspace, eye;
+geomspace, grids (indices, mgrid, ogrid, fromfunction), diag and the triangle/diagonal
+index helpers, vander.
 
 dtype rules are JAX's: float32 by default (float64 with x64), Python scalars weak,
 ``arange`` of Python ints gives the default int, ``linspace`` gives an inexact type.
@@ -14,10 +16,16 @@ import numpy as np
 from plax_core import core, dtypes, lax, ops
 from plax_core.core import get_aval
 
+from ._linear import diagonal
+from ._shape import stack
+
 __all__ = [
     "array", "asarray", "copy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like",
     "full_like", "empty_like", "arange", "linspace", "logspace", "eye", "identity",
     "tri", "tril", "triu", "meshgrid",
+    "geomspace", "indices", "fromfunction", "mgrid", "ogrid", "diag", "diagflat",
+    "tril_indices", "triu_indices", "tril_indices_from", "triu_indices_from",
+    "diag_indices", "diag_indices_from", "mask_indices", "vander",
 ]
 
 
@@ -264,3 +272,179 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
         out.append(x if sparse else ops.broadcast_to(x, tuple(shape), "meshgrid"))
     return out
 
+
+# ------------------------------------------------------------------ grids and indices
+
+def _int(fname, what, x):
+    return operator.index(core.concrete_or_error(None, x, f"{fname} argument '{what}'"))
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """Samples evenly spaced on a log scale; the end points are exact."""
+    dt = dtypes.check_user_dtype(dtype, "geomspace")
+    start, stop = ops.promote_args_inexact("geomspace", start, stop)
+    if ops.dtype_kind(start) == "c":
+        raise NotImplementedError("geomspace: complex end points are not supported")
+    num = _int("geomspace", "num", num)
+    sign = lax.sign(start)
+    lo, hi = lax.log(lax.abs(start)), lax.log(lax.abs(stop))
+    out = lax.exp(linspace(lo, hi, num, endpoint=endpoint, axis=axis))
+    bshape = get_aval(lo).shape
+    axis_c = ops.canonicalize_axis(axis, len(bshape) + 1, "geomspace")
+    out = ops.multiply(ops.expand_dims(sign, axis_c), out)
+    if num:
+        s, e = ops.expand_dims(start, axis_c), ops.expand_dims(stop, axis_c)
+        parts = [s]
+        if num > 1:
+            parts.append(lax.slice_in_dim(out, 1, num - 1 if endpoint else num, axis=axis_c))
+            if endpoint:
+                parts.append(e)
+        out = lax.concatenate([ops.convert(p, get_aval(out).dtype) for p in parts], axis_c)
+    return out if dt is None else ops.astype(out, dt)
+
+
+def indices(dimensions, dtype=None, sparse=False):
+    dims = tuple(_int("indices", "dimensions", d) for d in dimensions)
+    dt = dtypes.check_user_dtype(dtype, "indices") or dtypes.default_int_dtype()
+    out = []
+    for i, d in enumerate(dims):
+        if sparse:
+            shape = tuple(d if j == i else 1 for j in range(len(dims)))
+        else:
+            shape = dims
+        out.append(lax.broadcasted_iota(dt, shape, i))
+    if sparse:
+        return tuple(out)
+    return stack(out) if out else lax.full((0,), 0, dt)
+
+
+def fromfunction(function, shape, *, dtype=float, **kwargs):
+    """``function(*indices(shape))`` (``function`` sees whole index arrays, as in NumPy)."""
+    return function(*indices(shape, dtype=dtypes.check_user_dtype(dtype, "fromfunction")),
+                    **kwargs)
+
+
+def _grid_axis(s):
+    if not isinstance(s, slice):
+        raise TypeError(f"mgrid/ogrid: index with slices, got {s!r}")
+    start = 0 if s.start is None else s.start
+    step = 1 if s.step is None else s.step
+    if isinstance(step, complex) or np.iscomplexobj(step):
+        return linspace(start, s.stop, int(abs(step)), endpoint=True)
+    return arange(start, s.stop, step)
+
+
+class _Grid:
+    def __init__(self, sparse, name):
+        self.sparse, self.name = sparse, name
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return _grid_axis(key)
+        axes = [_grid_axis(s) for s in key]
+        if not axes:
+            return array([], dtype=dtypes.default_int_dtype())
+        axes = ops.promote_dtypes(*axes) if len(axes) > 1 else axes
+        n = len(axes)
+        shapes = [get_aval(a).shape[0] for a in axes]
+        out = []
+        for i, a in enumerate(axes):
+            a = ops.reshape(a, tuple(shapes[i] if j == i else 1 for j in range(n)))
+            out.append(a if self.sparse else ops.broadcast_to(a, tuple(shapes), self.name))
+        return out if self.sparse else stack(out)
+
+    def __repr__(self):
+        return f"plax.numpy.{self.name}"
+
+
+mgrid = _Grid(False, "mgrid")
+ogrid = _Grid(True, "ogrid")
+
+
+def diag(v, k=0):
+    """The ``k``-th diagonal of a 2-d array, or a 2-d array with ``v`` on it (1-d ``v``)."""
+    v = ops.operand(v, "diag")
+    k = _int("diag", "k", k)
+    shape = get_aval(v).shape
+    if len(shape) == 2:
+        return diagonal(v, k)
+    if len(shape) != 1:
+        raise ValueError(f"diag: input must be 1-d or 2-d, got shape {shape}")
+    n = shape[0] + abs(k)
+    padded = lax.pad(v, lax.full((), 0, get_aval(v).dtype), ((0, abs(k), 0),))
+    along = ops.reshape(padded, (n, 1) if k >= 0 else (1, n))
+    rows = lax.broadcasted_iota(np.int32, (n, n), 0)
+    cols = lax.broadcasted_iota(np.int32, (n, n), 1)
+    mask = lax.eq(lax.add(rows, ops.convert(k, np.int32)), cols)
+    return lax.select(mask, ops.broadcast_to(along, (n, n), "diag"),
+                      lax.full((n, n), 0, get_aval(v).dtype))
+
+
+def diagflat(v, k=0):
+    return diag(ops.ravel(ops.operand(v, "diagflat")), k)
+
+
+def _index_tuple(idx):
+    return tuple(array(i.astype(np.int64), dtype=dtypes.default_int_dtype()) for i in idx)
+
+
+def tril_indices(n, k=0, m=None):
+    return _index_tuple(np.tril_indices(_int("tril_indices", "n", n), _int(
+        "tril_indices", "k", k), None if m is None else _int("tril_indices", "m", m)))
+
+
+def triu_indices(n, k=0, m=None):
+    return _index_tuple(np.triu_indices(_int("triu_indices", "n", n), _int(
+        "triu_indices", "k", k), None if m is None else _int("triu_indices", "m", m)))
+
+
+def _shape_2d(fname, arr):
+    shape = ops.shape(arr)
+    if len(shape) != 2:
+        raise ValueError(f"{fname}: input array must be 2-d, got shape {shape}")
+    return shape
+
+
+def tril_indices_from(arr, k=0):
+    n, m = _shape_2d("tril_indices_from", arr)
+    return tril_indices(n, k, m)
+
+
+def triu_indices_from(arr, k=0):
+    n, m = _shape_2d("triu_indices_from", arr)
+    return triu_indices(n, k, m)
+
+
+def diag_indices(n, ndim=2):
+    n, ndim = _int("diag_indices", "n", n), _int("diag_indices", "ndim", ndim)
+    if n < 0 or ndim < 0:
+        raise ValueError(f"diag_indices: n and ndim must be non-negative, got {n}, {ndim}")
+    return (lax.iota(dtypes.default_int_dtype(), n),) * ndim
+
+
+def diag_indices_from(arr):
+    shape = ops.shape(arr)
+    if len(shape) < 2 or len(set(shape)) != 1:
+        raise ValueError(f"diag_indices_from: input must be at least 2-d with all "
+                         f"dimensions equal, got shape {shape}")
+    return diag_indices(shape[0], len(shape))
+
+
+def mask_indices(n, mask_func, k=0, *, size=None):
+    """Indices where ``mask_func(ones((n, n)), k)`` is nonzero (a concrete computation)."""
+    from ._math import nonzero
+    return nonzero(mask_func(ones((_int("mask_indices", "n", n),) * 2), k), size=size)
+
+
+def vander(x, N=None, increasing=False):  # noqa: N803  (NumPy's name)
+    x = ops.operand(x, "vander")
+    shape = get_aval(x).shape
+    if len(shape) != 1:
+        raise ValueError(f"vander: x must be 1-d, got shape {shape}")
+    n = shape[0] if N is None else _int("vander", "N", N)
+    if n < 0:
+        raise ValueError(f"vander: N must be non-negative, got {n}")
+    powers = lax.iota(dtypes.default_int_dtype(), n)
+    if not increasing:
+        powers = lax.rev(powers, (0,))
+    return ops.power(ops.reshape(x, (-1, 1)), ops.reshape(powers, (1, -1)))

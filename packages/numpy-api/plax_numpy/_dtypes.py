@@ -1,4 +1,5 @@
-"""The dtype objects of plax.numpy and the dtype functions (JAX's promotion rules).
+"""The dtype objects of plax.numpy (with NumPy's aliases and the ml_dtypes names) and the
+dtype functions (JAX's promotion rules, astype).
 
 ``plax.numpy.float32`` and friends are scalar types: they work wherever NumPy takes a
 dtype (``x.astype(jnp.float32)``, ``np.dtype(jnp.float32)``, ``x.dtype == jnp.float32``),
@@ -13,6 +14,7 @@ import ml_dtypes
 import numpy as np
 
 from plax_core import dtypes as _dt
+from plax_core import ops
 
 __all__ = [
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -20,6 +22,11 @@ __all__ = [
     "int_", "uint", "complex_", "dtype", "iinfo", "finfo", "issubdtype", "promote_types",
     "result_type", "can_cast", "isdtype", "generic", "number", "inexact", "floating",
     "complexfloating", "integer", "signedinteger", "unsignedinteger", "float0",
+    "single", "double", "csingle", "cdouble", "object_", "character", "flexible",
+    "ComplexWarning", "int1", "uint1", "int2", "uint2", "int4", "uint4", "float4_e2m1fn",
+    "float6_e2m3fn", "float6_e3m2fn", "float8_e3m4", "float8_e4m3", "float8_e4m3b11fnuz",
+    "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
+    "iterable", "astype",
 ]
 
 
@@ -142,3 +149,30 @@ def iinfo(int_type):
 
 def finfo(float_type):
     return _dt.finfo(_to_dtype(float_type))
+
+
+# ------------------------------------------------------------------ dtype names
+
+single, double, csingle, cdouble = float32, float64, complex64, complex128
+object_, character, flexible = np.object_, np.character, np.flexible
+ComplexWarning = np.exceptions.ComplexWarning
+
+_ML_NAMES = ["int1", "uint1", "int2", "uint2", "int4", "uint4", "float4_e2m1fn",
+             "float6_e2m3fn", "float6_e3m2fn", "float8_e3m4", "float8_e4m3",
+             "float8_e4m3b11fnuz", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2",
+             "float8_e5m2fnuz", "float8_e8m0fnu"]
+(int1, uint1, int2, uint2, int4, uint4, float4_e2m1fn, float6_e2m3fn, float6_e3m2fn,
+ float8_e3m4, float8_e4m3, float8_e4m3b11fnuz, float8_e4m3fn, float8_e4m3fnuz, float8_e5m2,
+ float8_e5m2fnuz, float8_e8m0fnu) = (_scalar_type(getattr(ml_dtypes, n), n) for n in _ML_NAMES)
+
+
+def iterable(y) -> bool:
+    try:
+        iter(y)
+    except TypeError:
+        return False
+    return True
+
+
+def astype(x, dtype, /, *, copy=False, device=None):
+    return ops.astype(ops.operand(x, "astype"), dtype)

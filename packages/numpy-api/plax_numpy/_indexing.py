@@ -6,7 +6,8 @@ As in JAX: ``take`` and ``take_along_axis`` read out-of-bounds indices as ``fill
 required); ``compress`` and ``extract`` need a concrete condition unless ``size`` is
 given, and ``nonzero`` with ``size`` is traceable (a scatter of positions).
 ``partition`` is a full sort (a valid partition).  Unique, set, counting and histogram
-functions are in ``_indexing_sets``.
+functions are in ``_indexing_sets``.  Also index arithmetic (``ravel_multi_index``,
+``unravel_index``, ``ix_``), ``fill_diagonal`` and ``flatnonzero``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ import operator
 import numpy as np
 
 from plax_core import core, dtypes, lax, ops
+from plax_core.core import get_aval
 from plax_core.numpy_semantics import gather_index, scatter_index
+
+from ._shape import _sl, resize
 
 __all__ = [
     "take", "take_along_axis", "put_along_axis", "put", "choose", "compress", "extract",
     "place", "interp", "partition", "argpartition", "s_", "index_exp", "r_", "c_",
     "frexp", "ldexp", "modf", "unwrap", "bitwise_count",
+    "ravel_multi_index", "unravel_index", "ix_", "fill_diagonal", "flatnonzero",
 ]
 
 s_ = np.s_
@@ -657,3 +662,126 @@ def bitwise_count(x, /):
         x = ops.absolute(x)
     return ops.astype(lax.population_count(x), np.uint8)
 
+
+def _int(fname, what, x):
+    return operator.index(core.concrete_or_error(None, x, f"{fname} argument '{what}'"))
+
+
+# ------------------------------------------------------------------ index arithmetic
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+    """Flat indices of coordinate arrays (``mode`` 'clip' or 'wrap'; 'raise' checks
+    concrete inputs)."""
+    dims = tuple(_int("ravel_multi_index", "dims", d) for d in dims)
+    if len(multi_index) != len(dims):
+        raise ValueError(f"ravel_multi_index: {len(multi_index)} index arrays for "
+                         f"{len(dims)} dimensions")
+    if order not in ("C", "F"):
+        raise ValueError(f"ravel_multi_index: order must be 'C' or 'F', got {order!r}")
+    idx = [ops.operand(i, "ravel_multi_index", k) for k, i in enumerate(multi_index)]
+    for i in idx:
+        if ops.dtype_kind(i) not in "iu":
+            raise TypeError(f"ravel_multi_index: only int indices are permitted, got "
+                            f"{ops.dtype_of(i)}")
+    idx = [ops.convert(i, dtypes.default_int_dtype()) for i in idx]
+    if mode == "raise":
+        for i, d in zip(idx, dims):
+            try:
+                v = np.asarray(core.concrete_or_error(None, i, ""))
+            except core.ConcretizationTypeError:
+                raise core.ConcretizationTypeError(
+                    "ravel_multi_index: mode='raise' needs concrete indices; use "
+                    "mode='clip' or mode='wrap' under a transformation") from None
+            if np.any((v < 0) | (v >= d)):
+                raise ValueError("ravel_multi_index: invalid entry in coordinates array")
+    elif mode == "clip":
+        idx = [ops.clip(i, 0, d - 1) for i, d in zip(idx, dims)]
+    elif mode == "wrap":
+        idx = [ops.remainder(i, d) for i, d in zip(idx, dims)]
+    else:
+        raise ValueError(f"ravel_multi_index: mode must be 'raise', 'clip' or 'wrap', got "
+                         f"{mode!r}")
+    strides, s = [], 1
+    for d in (reversed(dims) if order == "C" else dims):
+        strides.append(s)
+        s *= d
+    if order == "C":
+        strides = strides[::-1]
+    out = ops.multiply(idx[0], strides[0])
+    for i, st in zip(idx[1:], strides[1:]):
+        out = ops.add(out, ops.multiply(i, st))
+    return out
+
+
+def unravel_index(indices, shape):
+    """Coordinate arrays of flat ``indices`` (out-of-range values are clipped, as JAX)."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    shape = tuple(_int("unravel_index", "shape", d) for d in shape)
+    i = ops.operand(indices, "unravel_index")
+    if ops.dtype_kind(i) not in "iu":
+        raise TypeError(f"unravel_index: only int indices are permitted, got {ops.dtype_of(i)}")
+    total = int(np.prod(shape, dtype=np.int64))
+    i = ops.clip(i, -total, max(total - 1, 0))
+    i = lax.select(lax.lt(i, ops.scalar_like(i, 0)), ops.add(i, total), ops.as_array(i))
+    out = []
+    for d in reversed(shape):
+        out.append(ops.remainder(i, d) if d else i)
+        i = ops.floor_divide(i, d) if d else i
+    return tuple(reversed(out))
+
+
+def ix_(*args):
+    """Open-mesh index arrays from 1-d sequences (reshapes only)."""
+    n = len(args)
+    out = []
+    for k, a in enumerate(args):
+        a = ops.operand(a, "ix_", k)
+        if get_aval(a).ndim != 1:
+            raise ValueError(f"ix_: arguments must be 1-d, got shape {get_aval(a).shape}")
+        if ops.dtype_kind(a) == "b":
+            raise NotImplementedError("ix_: boolean arguments are not supported")
+        out.append(ops.reshape(a, tuple(-1 if i == k else 1 for i in range(n))))
+    return tuple(out)
+
+
+def fill_diagonal(a, val, wrap=False, *, inplace=True):
+    """A copy of ``a`` with ``val`` on its main diagonal (``inplace=False`` is required,
+    as in JAX: plax arrays are immutable)."""
+    if inplace:
+        raise NotImplementedError("fill_diagonal: plax arrays are immutable; pass "
+                                  "inplace=False to get the filled copy")
+    a = ops.operand(a, "fill_diagonal")
+    shape = get_aval(a).shape
+    if len(shape) < 2:
+        raise ValueError("fill_diagonal: array must be at least 2-d")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise ValueError("fill_diagonal: all dimensions of input must be of equal length")
+    flat_n = int(np.prod(shape, dtype=np.int64))
+    step = 1 + sum(int(np.prod(shape[k + 1:], dtype=np.int64)) for k in range(len(shape) - 1))
+    if len(shape) == 2:
+        step = shape[1] + 1
+        end = flat_n if wrap else min(shape[0], shape[1]) * shape[1]
+    else:
+        end = flat_n
+    pos = lax.iota(np.int32, flat_n)
+    on_diag = lax.bitwise_and(lax.eq(lax.rem(pos, ops.convert(step, np.int32)),
+                                     ops.convert(0, np.int32)),
+                              lax.lt(pos, ops.convert(end, np.int32)))
+    val = ops.ravel(ops.convert(ops.operand(val, "fill_diagonal", 1), get_aval(a).dtype))
+    k = get_aval(val).shape[0]
+    if k == 1:
+        vals = ops.broadcast_to(ops.reshape(val, ()), (flat_n,), "fill_diagonal")
+    else:
+        # the i-th diagonal element takes val[i % k]: cycle val over the diagonal positions
+        count = -(-flat_n // step)
+        cyc = resize(val, (count,))
+        vals = ops.reshape(ops.broadcast_to(ops.reshape(cyc, (count, 1)), (count, step),
+                                            "fill_diagonal"), (-1,))
+        vals = _sl(vals, 0, flat_n, 0)
+    return ops.reshape(lax.select(on_diag, vals, ops.ravel(a)), shape)
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    from ._math import nonzero
+    return nonzero(ops.ravel(ops.operand(a, "flatnonzero")), size=size,
+                   fill_value=fill_value)[0]

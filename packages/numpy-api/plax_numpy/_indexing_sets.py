@@ -1,4 +1,5 @@
-"""Unique, set, counting and histogram functions of ``plax.numpy`` (on scatter-add).
+"""Unique, set (``isin`` included), counting and histogram functions of ``plax.numpy``
+(on scatter-add).
 
 As in JAX: functions whose output size depends on the values (``unique``, the set
 operations, ``bincount`` without ``length``) need concrete inputs and pad to ``size``
@@ -25,6 +26,7 @@ __all__ = [
     "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values", "union1d",
     "intersect1d", "setdiff1d", "setxor1d", "bincount", "digitize", "histogram",
     "histogram_bin_edges", "histogram2d", "histogramdd",
+    "isin",
 ]
 
 
@@ -283,3 +285,11 @@ def histogram2d(x, y, bins=10, range=None, weights=None, density=None):  # noqa:
                               ops.reshape(ops.ravel(y), (-1, 1))], 1)
     counts, (ex, ey) = histogramdd(sample, bins, range, weights, density)
     return counts, ex, ey
+
+
+def isin(element, test_elements, assume_unique=False, invert=False, *, method="auto"):
+    """Whether each element is in ``test_elements`` (one comparison per pair)."""
+    e = ops.operand(element, "isin")
+    t = ops.ravel(ops.operand(test_elements, "isin", 1))
+    hit = ops.any(ops.equal(ops.expand_dims(e, -1), t), axis=-1)
+    return ops.logical_not(hit) if invert else hit

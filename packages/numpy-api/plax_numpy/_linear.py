@@ -1,4 +1,5 @@
-"""Products: dot, vdot, matmul, inner, outer, tensordot, kron-free einsum.
+"""Products: dot, vdot, matmul, inner, outer, tensordot, kron-free einsum; cross, matvec,
+vecmat, and 1-D convolve/correlate (on conv).
 
 ``einsum`` asks opt_einsum for a contraction order, then runs each pairwise step as
 one ``dot_general`` (with batch dimensions for labels kept in the output), after
@@ -15,8 +16,11 @@ import opt_einsum
 from plax_core import dtypes, lax, ops
 from plax_core.core import get_aval
 
+from ._shape import concatenate
+
 __all__ = ["dot", "vdot", "vecdot", "matmul", "inner", "outer", "tensordot", "einsum",
-           "einsum_path", "trace", "diagonal", "kron"]
+           "einsum_path", "trace", "diagonal", "kron", "convolve", "correlate", "cross",
+           "matvec", "vecmat"]
 
 dot = ops.dot
 matmul = ops.matmul
@@ -302,3 +306,94 @@ def _grow(x, axis, size):
     s = list(get_aval(x).shape)
     s[axis] = size
     return ops.broadcast_to(x, tuple(s), "einsum")
+
+
+def _inexact2(fname, x, y):
+    """Both operands in their common inexact dtype, shapes unchanged."""
+    return ops.promote_dtypes_inexact(ops.operand(x, fname), ops.operand(y, fname, 1))
+
+
+# ------------------------------------------------------------------ convolution
+
+def _conv1d(fname, a, v, mode, flip, conj):
+    a, v = _inexact2(fname, a, v)
+    sa, sv = get_aval(a).shape, get_aval(v).shape
+    if len(sa) != 1 or len(sv) != 1:
+        raise ValueError(f"{fname}: both inputs must be 1-d, got shapes {sa} and {sv}")
+    n, m = sa[0], sv[0]
+    if n == 0 or m == 0:
+        raise ValueError(f"{fname}: inputs cannot be empty, got shapes {sa} and {sv}")
+    if flip:
+        v = lax.rev(v, (0,))
+    if conj and ops.dtype_kind(v) == "c":
+        v = lax.conj(v)
+    out = lax.conv_general_dilated(ops.reshape(a, (1, 1, n)), ops.reshape(v, (1, 1, m)),
+                                   (1,), [(m - 1, m - 1)])
+    out = ops.reshape(out, (n + m - 1,))
+    small, big = min(n, m), max(n, m)
+    if mode == "full":
+        return out
+    if mode == "same":
+        # NumPy's correlate swaps and reverses its inputs when v is the longer one, which
+        # moves the centre of an even-length a by one.
+        start = small // 2 if not flip and n < m else (small - 1) // 2
+        length = big
+    elif mode == "valid":
+        start, length = small - 1, big - small + 1
+    else:
+        raise ValueError(f"{fname}: mode must be 'full', 'same' or 'valid', got {mode!r}")
+    return lax.slice_in_dim(out, start, start + length)
+
+
+def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
+    """Discrete linear convolution of two 1-d arrays."""
+    return _conv1d("convolve", a, v, mode, True, False)
+
+
+def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
+    """Cross-correlation of two 1-d arrays: ``c[k] = sum_n a[n+k] conj(v[n])``."""
+    return _conv1d("correlate", a, v, mode, False, True)
+
+
+# ------------------------------------------------------------------ vector products
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 2- or 3-vectors along the given axes (broadcasting the rest)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = ops.moveaxis(ops.operand(a, "cross"), axisa, -1)
+    b = ops.moveaxis(ops.operand(b, "cross", 1), axisb, -1)
+    a, b = ops.promote_dtypes(a, b)
+    na, nb = get_aval(a).shape[-1], get_aval(b).shape[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError(f"cross: incompatible dimensions for cross product (dimension must "
+                         f"be 2 or 3), got {na} and {nb}")
+
+    def comp(x, i, n):
+        return lax.index_in_dim(x, i, axis=get_aval(x).ndim - 1, keepdims=False) \
+            if i < n else None
+
+    a0, a1, a2 = (comp(a, i, na) for i in range(3))
+    b0, b1, b2 = (comp(b, i, nb) for i in range(3))
+    mul, sub = ops.multiply, ops.subtract
+    z = sub(mul(a0, b1), mul(a1, b0))
+    if na == 2 and nb == 2:
+        return z
+    x = sub(mul(a1, b2), mul(a2, b1)) if a2 is not None and b2 is not None else (
+        mul(a1, b2) if a2 is None else ops.negative(mul(a2, b1)))
+    y = sub(mul(a2, b0), mul(a0, b2)) if a2 is not None and b2 is not None else (
+        ops.negative(mul(a0, b2)) if a2 is None else mul(a2, b0))
+    x, y, z = ops.broadcast_arrays(x, y, z)
+    out = concatenate([ops.expand_dims(t, -1) for t in (x, y, z)], -1)
+    return ops.moveaxis(out, -1, axisc)
+
+
+def matvec(x1, x2, /):
+    """Matrix-vector product over the last two axes of ``x1`` (batch axes broadcast)."""
+    return einsum("...ij,...j->...i", x1, x2)
+
+
+def vecmat(x1, x2, /):
+    """``conj(x1)`` (vectors) times the matrices ``x2``."""
+    x1 = ops.operand(x1, "vecmat")
+    return einsum("...i,...ij->...j", ops.conj(x1), x2)

@@ -1,4 +1,6 @@
-"""Elementwise math: NumPy's ufunc names over lax primitives, with JAX's promotion.
+"""Elementwise math: NumPy's ufunc names over lax primitives, with JAX's promotion; also
+differences and integrals (diff, gradient, trapezoid), gcd/lcm, predicates, bit packing,
+select and piecewise.
 
 Functions that only make sense for floats (``exp``, ``sin``, ...) promote integer and
 bool inputs to the default inexact type, as ``jax.numpy`` does; arithmetic keeps
@@ -7,12 +9,15 @@ integer types (``add``, ``floor_divide``, ``remainder``...; see ``plax_core.ops`
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from plax_core import core, dtypes, lax, ops
 from plax_core.core import get_aval
 
 from ._custom_jvp import with_jvp
+from ._shape import concatenate
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder",
@@ -30,7 +35,10 @@ __all__ = [
     "isneginf", "nextafter", "conj", "conjugate", "real", "imag", "angle", "clip", "where",
     "nonzero", "argwhere", "copysign", "signbit", "sinc", "heaviside", "isclose",
     "allclose", "array_equal", "iscomplexobj", "isrealobj", "nan_to_num",
+    "diff", "ediff1d", "gradient", "trapezoid", "spacing", "gcd", "lcm", "iscomplex",
+    "isreal", "array_equiv", "packbits", "unpackbits", "select", "piecewise",
 ]
+
 
 # ------------------------------------------------------------- from plax_core.ops
 
@@ -429,3 +437,274 @@ def argwhere(a, *, size=None, fill_value=None):
                   else ops.reshape(a, (1,)), size=size, fill_value=fill_value)
     cols = [ops.reshape(i, (-1, 1)) for i in idx]
     return lax.concatenate(cols, 1) if cols else ops.array(np.zeros((0, 0), np.int32))
+
+_c = ops.scalar_like
+
+
+def _int(fname, what, x):
+    return operator.index(core.concrete_or_error(None, x, f"{fname} argument '{what}'"))
+
+
+# ------------------------------------------------------------------ differences, integrals
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """n-th discrete difference along ``axis`` (``!=`` for booleans)."""
+    a = ops.operand(a, "diff")
+    n = _int("diff", "n", n)
+    if n < 0:
+        raise ValueError(f"diff: order must be non-negative, got n={n}")
+    nd = get_aval(a).ndim
+    if nd == 0:
+        raise ValueError("diff: requires an input that is at least 1-d")
+    axis = ops.canonicalize_axis(axis, nd, "diff")
+    parts = []
+    for name, extra in (("prepend", prepend), ("append", append)):
+        if extra is None:
+            parts.append(None)
+            continue
+        extra = ops.operand(extra, "diff")
+        if get_aval(extra).ndim == 0:
+            shape = list(get_aval(a).shape)
+            shape[axis] = 1
+            extra = ops.broadcast_to(extra, tuple(shape), f"diff {name}")
+        parts.append(extra)
+    if parts[0] is not None or parts[1] is not None:
+        a = concatenate([p for p in (parts[0], a, parts[1]) if p is not None], axis)
+    for _ in range(n):
+        m = get_aval(a).shape[axis]
+        hi = lax.slice_in_dim(a, min(1, m), m, axis=axis)
+        lo = lax.slice_in_dim(a, 0, max(m - 1, 0), axis=axis)
+        a = ops.not_equal(hi, lo) if ops.dtype_kind(a) == "b" else ops.subtract(hi, lo)
+    return ops.as_array(a)
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    out = diff(ops.ravel(ops.operand(ary, "ediff1d")))
+    pieces = [out]
+    if to_begin is not None:
+        pieces.insert(0, ops.ravel(ops.operand(to_begin, "ediff1d")))
+    if to_end is not None:
+        pieces.append(ops.ravel(ops.operand(to_end, "ediff1d")))
+    return concatenate(pieces) if len(pieces) > 1 else out
+
+
+def gradient(f, *varargs, axis=None, edge_order=None):
+    """Central differences inside, one-sided at the edges (scalar spacings)."""
+    if edge_order not in (None, 1):
+        raise NotImplementedError("gradient: only edge_order=1 is supported")
+    (f,) = ops.promote_args_inexact("gradient", f)
+    nd = get_aval(f).ndim
+    axes = ops.reduction_axes(axis, nd, "gradient") if axis is not None else tuple(range(nd))
+    if len(varargs) == 0:
+        spacing = [1.0] * len(axes)
+    elif len(varargs) == 1:
+        spacing = list(varargs) * len(axes)
+    elif len(varargs) == len(axes):
+        spacing = list(varargs)
+    else:
+        raise TypeError(f"gradient: expected 0, 1 or {len(axes)} spacings, got "
+                        f"{len(varargs)}")
+    out = []
+    for ax, h in zip(axes, spacing):
+        if get_aval(ops.operand(h)).ndim:
+            raise NotImplementedError("gradient: only scalar spacings are supported")
+        m = get_aval(f).shape[ax]
+        if m < 2:
+            raise ValueError("gradient: each dimension must have at least 2 points "
+                             f"(axis {ax} has {m})")
+        sl = lambda lo, hi, ax=ax: lax.slice_in_dim(f, lo, hi, axis=ax)  # noqa: E731
+        first = ops.subtract(sl(1, 2), sl(0, 1))
+        last = ops.subtract(sl(m - 1, m), sl(m - 2, m - 1))
+        inner = ops.true_divide(ops.subtract(sl(2, m), sl(0, m - 2)), 2.0)
+        g = concatenate([first, inner, last] if m > 2 else [first, last], ax)
+        out.append(ops.true_divide(g, h))
+    return out[0] if len(out) == 1 else out
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of ``y`` by the trapezoidal rule (points ``x`` or spacing ``dx``)."""
+    (y,) = ops.promote_args_inexact("trapezoid", y)
+    nd = get_aval(y).ndim
+    axis = ops.canonicalize_axis(axis, nd, "trapezoid")
+    y = ops.moveaxis(y, axis, -1)
+    m = get_aval(y).shape[-1]
+    if x is None:
+        d = dx
+    else:
+        x = ops.operand(x, "trapezoid", 1)
+        x = ops.moveaxis(x, axis if get_aval(x).ndim == nd else -1, -1)
+        d = diff(x, axis=-1)
+    avg = ops.true_divide(ops.add(lax.slice_in_dim(y, 1, m, axis=nd - 1),
+                                  lax.slice_in_dim(y, 0, max(m - 1, 0), axis=nd - 1)), 2.0)
+    return ops.sum(ops.multiply(d, avg), axis=-1)
+
+
+# ------------------------------------------------------------------ spacing, gcd/lcm, predicates
+
+def spacing(x, /):
+    """Distance from ``x`` to the next representable number away from zero."""
+    (x,) = ops.promote_args_inexact("spacing", x)
+    if ops.dtype_kind(x) == "c":
+        raise TypeError("spacing does not accept complex arguments")
+    toward = lax.select(lax.lt(x, _c(x, 0)), lax.full_like(x, -np.inf),
+                        lax.full_like(x, np.inf))
+    return lax.sub(nextafter(x, toward), x)
+
+
+def gcd(x1, x2):
+    """Greatest common divisor of integers (Euclid's algorithm in a while_loop)."""
+    x1, x2 = ops.promote_args_numeric("gcd", x1, x2)
+    if ops.dtype_kind(x1) not in "iub":
+        raise TypeError(f"gcd: arguments must be integers, got {ops.dtype_of(x1)}")
+    x1, x2 = ops.broadcast_arrays(ops.absolute(x1), ops.absolute(x2))
+
+    def cond(c):
+        return ops.any(ops.not_equal(c[1], 0))
+
+    def body(c):
+        a, b = c
+        nz = ops.not_equal(b, 0)
+        safe = lax.select(nz, b, lax.full_like(b, 1))
+        return lax.select(nz, b, a), lax.select(nz, lax.rem(a, safe), lax.full_like(b, 0))
+
+    return lax.while_loop(cond, body, (x1, x2))[0]
+
+
+def lcm(x1, x2):
+    x1, x2 = ops.promote_args_numeric("lcm", x1, x2)
+    g = gcd(x1, x2)
+    a1, a2 = ops.absolute(x1), ops.absolute(x2)
+    zero = ops.equal(g, 0)
+    safe = lax.select(zero, lax.full_like(g, 1), g)
+    return lax.select(zero, lax.full_like(g, 0), ops.multiply(a1, ops.floor_divide(a2, safe)))
+
+
+def iscomplex(x):
+    x = ops.operand(x, "iscomplex")
+    return ops.not_equal(ops.imag(x), 0)
+
+
+def isreal(x):
+    x = ops.operand(x, "isreal")
+    return ops.equal(ops.imag(x), 0)
+
+
+def array_equiv(a1, a2):
+    """True if the arrays broadcast together and are equal everywhere."""
+    a1, a2 = ops.operand(a1, "array_equiv"), ops.operand(a2, "array_equiv", 1)
+    try:
+        ops.broadcast_shapes(get_aval(a1).shape, get_aval(a2).shape)
+    except ValueError:
+        return ops.array(False)
+    return ops.all(ops.equal(a1, a2))
+
+
+# ------------------------------------------------------------------ bits
+
+def packbits(a, axis=None, bitorder="big"):
+    """Pack the truth values of ``a`` into uint8 (8 per byte, zero-padded)."""
+    a = ops.operand(a, "packbits")
+    if ops.dtype_kind(a) not in "biu":
+        raise TypeError(f"packbits: expected an integer or boolean array, got {ops.dtype_of(a)}")
+    if bitorder not in ("big", "little"):
+        raise ValueError(f"packbits: bitorder must be 'big' or 'little', got {bitorder!r}")
+    if axis is None:
+        a, axis = ops.ravel(a), 0
+    axis = ops.canonicalize_axis(axis, get_aval(a).ndim, "packbits")
+    a = ops.moveaxis(ops.to_bool(a), axis, -1)
+    n = get_aval(a).shape[-1]
+    pad = -n % 8
+    a = ops.convert(a, np.uint8)
+    nd = get_aval(a).ndim
+    a = lax.pad(a, lax.full((), 0, np.uint8), ((0, 0, 0),) * (nd - 1) + ((0, pad, 0),))
+    a = ops.reshape(a, get_aval(a).shape[:-1] + ((n + pad) // 8, 8))
+    shifts = np.arange(8, dtype=np.uint8)
+    if bitorder == "big":
+        shifts = shifts[::-1].copy()
+    out = lax.reduce_sum(ops.left_shift(a, ops.array(shifts)), (nd,))
+    return ops.moveaxis(out, -1, axis)
+
+
+def unpackbits(a, axis=None, count=None, bitorder="big"):
+    a = ops.operand(a, "unpackbits")
+    if ops.dtype_of(a) != np.uint8:
+        raise TypeError(f"unpackbits: expected a uint8 array, got {ops.dtype_of(a)}")
+    if bitorder not in ("big", "little"):
+        raise ValueError(f"unpackbits: bitorder must be 'big' or 'little', got {bitorder!r}")
+    if axis is None:
+        a, axis = ops.ravel(a), 0
+    axis = ops.canonicalize_axis(axis, get_aval(a).ndim, "unpackbits")
+    shifts = np.arange(8, dtype=np.uint8)
+    if bitorder == "big":
+        shifts = shifts[::-1].copy()
+    bits = ops.bitwise_and(ops.right_shift(ops.expand_dims(a, -1), ops.array(shifts)),
+                           ops.array(np.uint8(1)))
+    bits = ops.moveaxis(bits, -1, axis + 1)
+    s = get_aval(bits).shape
+    bits = ops.reshape(bits, s[:axis] + (s[axis] * 8,) + s[axis + 2:])
+    if count is not None:
+        total = get_aval(bits).shape[axis]
+        count = _int("unpackbits", "count", count)
+        count = count if count >= 0 else total + count
+        if count > total:
+            pad = [(0, 0, 0)] * len(get_aval(bits).shape)
+            pad[axis] = (0, count - total, 0)
+            bits = lax.pad(bits, lax.full((), 0, np.uint8), pad)
+        else:
+            bits = lax.slice_in_dim(bits, 0, max(count, 0), axis=axis)
+    return bits
+
+
+# ------------------------------------------------------------------ select / piecewise
+
+def select(condlist, choicelist, default=0):
+    """``choicelist[i]`` where ``condlist[i]`` is the first true condition, else default."""
+    if len(condlist) != len(choicelist):
+        raise ValueError(f"select: condlist has {len(condlist)} entries but choicelist has "
+                         f"{len(choicelist)}")
+    if not condlist:
+        raise ValueError("select: condlist must be non-empty")
+    choices = ops.promote_dtypes(*(ops.operand(c, "select") for c in choicelist),
+                                 ops.operand(default, "select"))
+    out = choices[-1]
+    for cond, choice in zip(reversed(condlist), reversed(choices[:-1])):
+        cond = ops.operand(cond, "select")
+        if ops.dtype_kind(cond) != "b":
+            raise TypeError(f"select: condlist entries must be boolean, got {ops.dtype_of(cond)}")
+        shape = ops.broadcast_shapes(get_aval(cond).shape, get_aval(choice).shape,
+                                     get_aval(out).shape, fname="select")
+        out = lax.select(ops.broadcast_to(cond, shape, "select"),
+                         ops.broadcast_to(choice, shape, "select"),
+                         ops.broadcast_to(out, shape, "select"))
+    return out
+
+
+def piecewise(x, condlist, funclist, *args, **kw):
+    """``funclist[i](x)`` where ``condlist[i]`` holds (the last true condition wins; an
+    extra last function is the default).  Every function sees all of ``x``."""
+    x = ops.operand(x, "piecewise")
+    if isinstance(condlist, (bool, np.bool_)) or core.is_array_like(condlist) and \
+            not isinstance(condlist, (list, tuple)):
+        conds = ops.operand(condlist, "piecewise")
+        condlist = [conds] if get_aval(conds).ndim <= get_aval(x).ndim else list(conds)
+    n = len(condlist)
+    if len(funclist) == n + 1:
+        otherwise = funclist[-1]
+    elif len(funclist) == n:
+        otherwise = 0
+    else:
+        raise ValueError(f"piecewise: with {n} condition(s), either {n} or {n + 1} functions "
+                         f"are needed, got {len(funclist)}")
+    dt = ops.dtype_of(x)
+
+    def value(f):
+        v = f(x, *args, **kw) if callable(f) else f
+        return ops.broadcast_to(ops.convert(ops.operand(v, "piecewise"), dt),
+                                get_aval(x).shape, "piecewise")
+
+    out = value(otherwise)
+    for cond, f in zip(condlist, funclist[:n]):
+        cond = ops.broadcast_to(ops.to_bool(ops.operand(cond, "piecewise")),
+                                get_aval(x).shape, "piecewise")
+        out = lax.select(cond, value(f), out)
+    return out

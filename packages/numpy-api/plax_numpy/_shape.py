@@ -1,4 +1,5 @@
-"""Shape manipulation: reshape, transpose, stacking, broadcasting, and shape queries."""
+"""Shape manipulation: reshape, transpose, stacking, broadcasting, and shape queries;
+rotations, splits, insert/delete with static indices, resize, trim_zeros and block."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ __all__ = [
     "column_stack", "row_stack", "broadcast_to", "broadcast_arrays", "broadcast_shapes",
     "atleast_1d", "atleast_2d", "atleast_3d", "shape", "ndim", "size", "isscalar", "flip",
     "fliplr", "flipud", "split", "array_split", "tile", "repeat", "roll", "matrix_transpose",
+    "rot90", "rollaxis", "hsplit", "vsplit", "dsplit", "unstack", "resize", "append",
+    "delete", "insert", "trim_zeros", "block",
 ]
 
 
@@ -307,3 +310,255 @@ def roll(a, shift, axis=None):
             a = lax.concatenate([lax.slice_in_dim(a, n - k, n, axis=ax),
                                  lax.slice_in_dim(a, 0, n - k, axis=ax)], ax)
     return ops.as_array(a)
+
+
+def _int(fname, what, x):
+    return operator.index(core.concrete_or_error(None, x, f"{fname} argument '{what}'"))
+
+
+# ------------------------------------------------------------------ rotations and splits
+
+def _sl(x, lo, hi, axis):
+    return lax.slice_in_dim(x, lo, hi, axis=axis)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    m = ops.operand(m, "rot90")
+    nd = get_aval(m).ndim
+    if nd < 2:
+        raise ValueError(f"rot90: m must be at least 2-d, got shape {get_aval(m).shape}")
+    a0, a1 = (ops.canonicalize_axis(a, nd, "rot90") for a in axes)
+    if a0 == a1:
+        raise ValueError(f"rot90: the axes must differ, got {axes}")
+    k = _int("rot90", "k", k) % 4
+    if k == 0:
+        return ops.as_array(m)
+    if k == 2:
+        return flip(flip(m, a0), a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return ops.transpose(flip(m, a1), perm)
+    return flip(ops.transpose(m, perm), a1)
+
+
+def rollaxis(a, axis, start=0):
+    a = ops.operand(a, "rollaxis")
+    nd = get_aval(a).ndim
+    axis = ops.canonicalize_axis(axis, nd, "rollaxis")
+    start = _int("rollaxis", "start", start)
+    if not -nd <= start <= nd:
+        raise ValueError(f"rollaxis: start={start} is out of bounds for {nd} dimensions")
+    if start < 0:
+        start += nd
+    if axis < start:
+        start -= 1
+    return ops.moveaxis(a, axis, start)
+
+
+def _split_axis(fname, ary, indices_or_sections, axis, min_nd):
+    ary = ops.operand(ary, fname)
+    if get_aval(ary).ndim < min_nd:
+        raise ValueError(f"{fname} only works on arrays of {min_nd} or more dimensions, got "
+                         f"shape {get_aval(ary).shape}")
+    return split(ary, indices_or_sections, axis)
+
+
+def hsplit(ary, indices_or_sections):
+    ary = ops.operand(ary, "hsplit")
+    return _split_axis("hsplit", ary, indices_or_sections,
+                       0 if get_aval(ary).ndim == 1 else 1, 1)
+
+
+def vsplit(ary, indices_or_sections):
+    return _split_axis("vsplit", ary, indices_or_sections, 0, 2)
+
+
+def dsplit(ary, indices_or_sections):
+    return _split_axis("dsplit", ary, indices_or_sections, 2, 3)
+
+
+def unstack(x, /, *, axis=0):
+    x = ops.operand(x, "unstack")
+    nd = get_aval(x).ndim
+    if nd == 0:
+        raise ValueError("unstack requires an input of at least one dimension")
+    axis = ops.canonicalize_axis(axis, nd, "unstack")
+    return tuple(lax.index_in_dim(x, i, axis=axis, keepdims=False)
+                 for i in range(get_aval(x).shape[axis]))
+
+
+# ------------------------------------------------------------------ resize, insert, delete
+
+def resize(a, new_shape):
+    """``a`` repeated (flattened, cyclically) to fill ``new_shape``."""
+    a = ops.ravel(ops.operand(a, "resize"))
+    new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else \
+        tuple(new_shape)
+    new_shape = tuple(_int("resize", "new_shape", d) for d in new_shape)
+    if any(d < 0 for d in new_shape):
+        raise ValueError(f"resize: all elements of new_shape must be non-negative, got "
+                         f"{new_shape}")
+    total = int(np.prod(new_shape, dtype=np.int64))
+    n = get_aval(a).shape[0]
+    if n == 0 or total == 0:
+        return lax.full(new_shape, 0, get_aval(a).dtype)
+    reps = -(-total // n)
+    big = lax.concatenate([a] * reps, 0) if reps > 1 else a
+    return ops.reshape(_sl(big, 0, total, 0), new_shape)
+
+
+def append(arr, values, axis=None):
+    arr, values = ops.operand(arr, "append"), ops.operand(values, "append", 1)
+    if axis is None:
+        return concatenate([ops.ravel(arr), ops.ravel(values)])
+    return concatenate([arr, values], axis)
+
+
+def _static_indices(fname, obj, n):
+    if isinstance(obj, slice):
+        return list(range(n))[obj], True
+    idx = np.asarray(core.concrete_or_error(
+        None, obj, f"{fname} indices (plax needs static indices here)"))
+    if idx.dtype == np.bool_:
+        if idx.shape != (n,):
+            raise ValueError(f"{fname}: boolean index of shape {idx.shape} for an axis of "
+                             f"length {n}")
+        return np.nonzero(idx)[0].tolist(), False
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{fname}: indices must be integers, got {idx.dtype}")
+    return idx, False
+
+
+def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+    """``arr`` without the entries at the (static) indices ``obj`` along ``axis``."""
+    arr = ops.operand(arr, "delete")
+    if axis is None:
+        arr, axis = ops.ravel(arr), 0
+    axis = ops.canonicalize_axis(axis, get_aval(arr).ndim, "delete")
+    n = get_aval(arr).shape[axis]
+    idx, _ = _static_indices("delete", obj, n)
+    idx = np.asarray(idx, dtype=np.int64).ravel()
+    if np.any((idx < -n) | (idx >= n)):
+        raise IndexError(f"delete: index out of bounds for axis {axis} with size {n}: "
+                         f"{idx.tolist()}")
+    drop = set((idx % n).tolist()) if n else set()
+    keep = [i for i in range(n) if i not in drop]
+    return _gather_static(arr, keep, axis)
+
+
+def _gather_static(arr, positions, axis):
+    """``arr`` at the static positions along ``axis``, as slices of contiguous runs."""
+    if not positions:
+        return _sl(arr, 0, 0, axis)
+    runs, start, prev = [], positions[0], positions[0]
+    for p in positions[1:]:
+        if p != prev + 1:
+            runs.append((start, prev + 1))
+            start = p
+        prev = p
+    runs.append((start, prev + 1))
+    pieces = [_sl(arr, lo, hi, axis) for lo, hi in runs]
+    return lax.concatenate(pieces, axis) if len(pieces) > 1 else pieces[0]
+
+
+def insert(arr, obj, values, axis=None):
+    """``values`` inserted before the (static) indices ``obj`` along ``axis``."""
+    arr = ops.operand(arr, "insert")
+    values = ops.operand(values, "insert", 2)
+    if axis is None:
+        arr, axis = ops.ravel(arr), 0
+    nd = get_aval(arr).ndim
+    axis = ops.canonicalize_axis(axis, nd, "insert")
+    n = get_aval(arr).shape[axis]
+    values = ops.convert(values, get_aval(arr).dtype)
+    if isinstance(obj, slice):
+        idx, scalar = np.asarray(list(range(n))[obj]), False
+    else:
+        idx, _ = _static_indices("insert", obj, n + 1)
+        idx = np.asarray(idx)
+        scalar = idx.ndim == 0
+    idx = idx.astype(np.int64).ravel()
+    if np.any((idx < -n) | (idx > n)):
+        raise IndexError(f"insert: index out of bounds for axis {axis} with size {n}")
+    idx = np.where(idx < 0, idx + n, idx)
+    shape = list(get_aval(arr).shape)
+    vshape = get_aval(values).shape
+    if scalar:
+        # NumPy: a scalar index inserts `values` as a block along `axis` (moved in front)
+        v = values
+        if len(vshape) < nd:
+            v = ops.reshape(v, (1,) * (nd - len(vshape)) + vshape)
+        v = ops.moveaxis(v, 0, axis) if len(vshape) == nd else v
+        k = get_aval(v).shape[axis]
+        shape[axis] = k
+        v = ops.broadcast_to(v, tuple(shape), "insert")
+        return concatenate([_sl(arr, 0, int(idx[0]), axis), v,
+                            _sl(arr, int(idx[0]), n, axis)], axis)
+    m = len(idx)
+    shape[axis] = m
+    if len(vshape) == 1 and vshape[0] == m and nd > 1:
+        v = ops.reshape(values, tuple(m if i == axis else 1 for i in range(nd)))
+    else:
+        v = values
+    v = ops.broadcast_to(v, tuple(shape), "insert")
+    order = np.argsort(idx, kind="stable")
+    pieces, prev = [], 0
+    for j in order:
+        pos = int(idx[j])
+        pieces.append(_sl(arr, prev, pos, axis))
+        pieces.append(_sl(v, int(j), int(j) + 1, axis))
+        prev = pos
+    pieces.append(_sl(arr, prev, n, axis))
+    return lax.concatenate(pieces, axis)
+
+
+def trim_zeros(filt, trim="fb"):
+    """Leading/trailing zeros of a 1-d array removed (needs concrete values)."""
+    f = np.asarray(core.concrete_or_error(None, ops.operand(filt, "trim_zeros"),
+                                          "trim_zeros (the output size depends on values)"))
+    if f.ndim != 1:
+        raise ValueError(f"trim_zeros: filt must be 1-d, got shape {f.shape}")
+    nz = np.nonzero(f)[0]
+    lo = (nz[0] if len(nz) else len(f)) if "f" in trim.lower() else 0
+    hi = (nz[-1] + 1 if len(nz) else lo) if "b" in trim.lower() else len(f)
+    return _sl(ops.operand(filt), int(lo), max(int(lo), int(hi)), 0)
+
+
+# ------------------------------------------------------------------ block
+
+def block(arrays):
+    """Assemble an array from nested lists of blocks (NumPy's ``block``)."""
+    def depth(x):
+        if isinstance(x, list):
+            if not x:
+                raise ValueError("block: lists cannot be empty")
+            ds = {depth(y) for y in x}
+            if len(ds) != 1:
+                raise ValueError("block: list depths are mismatched")
+            return 1 + ds.pop()
+        if isinstance(x, tuple):
+            raise TypeError("block: tuples are not allowed, use lists")
+        return 0
+
+    list_depth = depth(arrays)
+    leaves = []
+
+    def collect(x):
+        if isinstance(x, list):
+            for y in x:
+                collect(y)
+        else:
+            leaves.append(ops.operand(x, "block"))
+    collect(arrays)
+    result_nd = max([list_depth] + [get_aval(v).ndim for v in leaves])
+
+    def build(x, d):
+        if not isinstance(x, list):
+            x = ops.operand(x, "block")
+            s = get_aval(x).shape
+            return ops.reshape(x, (1,) * (result_nd - len(s)) + s)
+        parts = [build(y, d + 1) for y in x]
+        return concatenate(parts, axis=-(list_depth - d))
+
+    return build(arrays, 0)

@@ -1,4 +1,5 @@
-"""``vectorize``, ``ufunc`` and ``frompyfunc``: user functions lifted over array axes.
+"""``vectorize``, ``ufunc``, ``frompyfunc`` and the apply helpers (``apply_along_axis``,
+``apply_over_axes``): user functions lifted over array axes.
 
 ``vectorize`` follows NumPy's generalized-ufunc rules (``signature="(m,n),(n)->(m)"``):
 the loop dimensions broadcast, and each is mapped with ``vmap`` (one ``vmap`` per loop
@@ -18,12 +19,16 @@ from __future__ import annotations
 import functools
 import re
 
-from plax_core import lax
+import numpy as np
+
+from plax_core import lax, ops
 from plax_core import transformations as _transformations
+from plax_core.core import get_aval
 
 from . import _creation, _shape
+from ._shape import stack
 
-__all__ = ["vectorize", "ufunc", "frompyfunc"]
+__all__ = ["vectorize", "ufunc", "frompyfunc", "apply_along_axis", "apply_over_axes"]
 
 _DIMS = r"\w+"
 _CORE = rf"\((?:{_DIMS}(?:,{_DIMS})*)?\)"
@@ -231,3 +236,41 @@ class ufunc:
 def frompyfunc(func, /, nin, nout, *, identity=None):
     """A `ufunc` from a scalar function (``jax.numpy.frompyfunc``)."""
     return ufunc(func, nin, nout, identity=identity)
+
+
+# ------------------------------------------------------------------ apply helpers
+
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    """``func1d`` on every 1-d slice along ``axis`` (a Python loop over static slices)."""
+    arr = ops.operand(arr, "apply_along_axis")
+    nd = get_aval(arr).ndim
+    axis = ops.canonicalize_axis(axis, nd, "apply_along_axis")
+    moved = ops.moveaxis(arr, axis, -1)
+    lead = get_aval(moved).shape[:-1]
+    flat = ops.reshape(moved, (-1, get_aval(moved).shape[-1]))
+    rows = [ops.operand(func1d(lax.index_in_dim(flat, r, keepdims=False), *args, **kwargs))
+            for r in range(get_aval(flat).shape[0])]
+    if not rows:
+        raise ValueError("apply_along_axis: cannot apply a function to 0 slices")
+    out = stack(rows)
+    tail = get_aval(out).shape[1:]
+    out = ops.reshape(out, lead + tail)
+    # the function's output axes go where ``axis`` was
+    k = len(tail)
+    perm = list(range(len(lead)))
+    perm = perm[:axis] + list(range(len(lead), len(lead) + k)) + perm[axis:]
+    return ops.transpose(out, perm)
+
+
+def apply_over_axes(func, a, axes):
+    a = ops.operand(a, "apply_over_axes")
+    for axis in ([axes] if isinstance(axes, (int, np.integer)) else axes):
+        b = func(a, axis)
+        b = ops.operand(b, "apply_over_axes")
+        if get_aval(b).ndim == get_aval(a).ndim - 1:
+            b = ops.expand_dims(b, axis)
+        elif get_aval(b).ndim != get_aval(a).ndim:
+            raise ValueError("apply_over_axes: function is not returning an array of the "
+                             "correct shape")
+        a = b
+    return a

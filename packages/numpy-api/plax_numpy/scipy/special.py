@@ -1,4 +1,6 @@
-"""``plax.scipy.special``: special functions over lax primitives."""
+"""``plax.scipy.special``: special functions over lax primitives (here: logsumexp, the error
+and gamma families, entropies, modified Bessel functions of order 0 and 1, Box-Cox; the
+rest in special_incomplete, special_more and special_hyp)."""
 
 from __future__ import annotations
 
@@ -7,21 +9,23 @@ import numpy as np
 from plax_core import lax, ops
 from plax_core.core import get_aval
 
+from .. import _math as _m
 from .._custom_jvp import with_jvps
 from .._math import _inexact_unary
-from .special_extra import *  # noqa: F401,F403
-from .special_extra import __all__ as _extra_all
+from .._windows import bessel_i as _bessel_i
 from .special_hyp import *  # noqa: F401,F403
 from .special_hyp import __all__ as _hyp_all
 from .special_incomplete import *  # noqa: F401,F403
 from .special_incomplete import __all__ as _incomplete_all
+from .special_incomplete import _promote as _args
 from .special_more import *  # noqa: F401,F403
 from .special_more import __all__ as _more_all
 
 __all__ = ["logsumexp", "expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma",
            "xlogy", "xlog1py", "ndtr", "ndtri", "log_ndtr", "softmax", "log_softmax",
-           "entr", "gamma", *_extra_all, *_incomplete_all, *_more_all,
-           *_hyp_all]
+           "entr", "gamma", "gammasgn", "loggamma", "betaln", "beta", "multigammaln", "poch",
+           "factorial", "kl_div", "rel_entr", "i0", "i0e", "i1", "i1e", "boxcox", "boxcox1p",
+           *_incomplete_all, *_more_all, *_hyp_all]
 
 
 def _unary(name, laxfn):
@@ -181,3 +185,124 @@ def softmax(x, axis=None):
 def log_softmax(x, axis=None):
     from ..nn import log_softmax as _log_softmax
     return _log_softmax(x, axis=axis)
+
+
+def _gammaln(x):
+    return lax.lgamma(x)
+
+
+def gammasgn(x):
+    """Sign of the gamma function (-1 on (-2k-1, -2k), 1 elsewhere; NaN stays NaN)."""
+    (x,) = _args("gammasgn", x)
+    odd = _m.not_equal(_m.remainder(_m.floor(x), 2), 0)
+    neg = _m.logical_and(_m.less(x, 0), odd)
+    out = _m.where(neg, -1.0, 1.0).astype(x.dtype)
+    return _m.where(_m.isnan(x), x, out)
+
+
+def loggamma(x):
+    """log(gamma(x)) for real x > 0; NaN for x < 0 (SciPy's real-argument convention)."""
+    (x,) = _args("loggamma", x)
+    return _m.where(_m.less(x, 0), np.nan, _gammaln(x)).astype(x.dtype)
+
+
+def betaln(a, b):
+    """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)."""
+    a, b = _args("betaln", a, b)
+    return _m.subtract(_m.add(_gammaln(a), _gammaln(b)), _gammaln(_m.add(a, b)))
+
+
+def beta(a, b):
+    """The beta function B(a, b) = gamma(a) gamma(b) / gamma(a + b)."""
+    a, b = _args("beta", a, b)
+    sign = _m.multiply(_m.multiply(gammasgn(a), gammasgn(b)), gammasgn(_m.add(a, b)))
+    return _m.multiply(sign, _m.exp(betaln(a, b)))
+
+
+def multigammaln(a, d):
+    """log of the multivariate gamma function of dimension ``d`` (a Python int)."""
+    d = int(d)
+    (a,) = _args("multigammaln", a)
+    total = lax.full_like(a, d * (d - 1) / 4.0 * np.log(np.pi))
+    for j in range(d):
+        total = _m.add(total, _gammaln(_m.subtract(a, j / 2.0)))
+    return total.astype(a.dtype)
+
+
+def poch(z, mm):
+    """The rising factorial gamma(z + m) / gamma(z)."""
+    z, mm = _args("poch", z, mm)
+    zm = _m.add(z, mm)
+    sign = _m.multiply(gammasgn(zm), gammasgn(z))
+    return _m.multiply(sign, _m.exp(_m.subtract(_gammaln(zm), _gammaln(z))))
+
+
+def factorial(n, exact=False):
+    """gamma(n + 1), 0 for n < 0 (``exact=True`` is not supported, as in JAX)."""
+    if exact:
+        raise NotImplementedError("factorial with exact=True")
+    (n,) = _args("factorial", n)
+    out = _m.exp(_gammaln(_m.add(n, 1)))
+    return _m.where(_m.less(n, 0), 0, out).astype(n.dtype)
+
+
+def _safe(cond, x, fill):
+    return _m.where(cond, x, fill).astype(x.dtype)
+
+
+def rel_entr(x, y):
+    """x log(x / y) for x, y > 0; 0 for x == 0 <= y; inf otherwise, NaN included (JAX's
+    values and, through x log x and xlogy, JAX's derivatives)."""
+    from .special import _xlogx, _xlogy
+    x, y = _args("rel_entr", x, y)
+    both = _m.logical_and(_m.greater(x, 0), _m.greater(y, 0))
+    safe_x, safe_y = _safe(both, x, 1), _safe(both, y, 1)
+    val = _m.subtract(_xlogx(safe_x), _xlogy(safe_x, safe_y))
+    zero = _m.logical_and(_m.equal(x, 0), _m.greater_equal(y, 0))
+    return _m.where(both, val, _m.where(zero, 0, np.inf)).astype(x.dtype)
+
+
+def kl_div(x, y):
+    """rel_entr(x, y) - x + y (inf where x or y is negative or NaN, as JAX)."""
+    x, y = _args("kl_div", x, y)
+    return _m.add(_m.subtract(rel_entr(x, y), x), y)
+
+
+def _bessel(name, nu, scaled):
+    def fn(x):
+        (x,) = _args(name, x)
+        return _bessel_i(nu, x, scaled)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"``scipy.special.{name}``: modified Bessel function of the first kind, "
+                  f"order {nu}{', times exp(-|x|)' if scaled else ''}.")
+    return fn
+
+
+def _i0e_rule(g, y, x):
+    """JAX's rule for i0e, i1e(x) - sign(x) i0e(x): 0 at the kink x = 0 (composed: -1)."""
+    return _m.multiply(g, _m.subtract(i1e(x), _m.multiply(_m.sign(x), y)))
+
+
+i0 = _bessel("i0", 0, False)
+i0e = with_jvps(_i0e_rule)(_bessel("i0e", 0, True))
+i1 = _bessel("i1", 1, False)
+i1e = _bessel("i1e", 1, True)
+
+
+def boxcox(x, lmbda):
+    """Box-Cox transform: (x**lmbda - 1) / lmbda, log(x) at lmbda == 0."""
+    x, lmbda = _args("boxcox", x, lmbda)
+    return _boxcox_of_log(_m.log(x), lmbda)
+
+
+def boxcox1p(x, lmbda):
+    """Box-Cox transform of 1 + x."""
+    x, lmbda = _args("boxcox1p", x, lmbda)
+    return _boxcox_of_log(_m.log1p(x), lmbda)
+
+
+def _boxcox_of_log(logx, lmbda):
+    zero = _m.equal(lmbda, 0)
+    safe = _safe(_m.logical_not(zero), lmbda, 1)
+    out = _m.where(zero, logx, _m.divide(_m.expm1(_m.multiply(safe, logx)), safe))
+    return out.astype(logx.dtype)

@@ -13,12 +13,18 @@ from fractions import Fraction
 import numpy as np
 
 import plax_numpy as jnp
-from plax_core import lax
+from plax_core import lax, ops
 
 from .._custom_jvp import forward_derivative, times_tangent, with_jvp, with_jvps
-from .special_extra import _args as _promote
 
 __all__ = ["gammainc", "gammaincc", "betainc", "zeta", "polygamma", "bernoulli"]
+
+
+def _promote(name, *args):
+    args = ops.promote_args_inexact(name, *args)
+    if any(ops.dtype_kind(a) == "c" for a in args):
+        raise TypeError(f"{name} does not accept complex arguments")
+    return args
 
 
 def _args(name, *args):

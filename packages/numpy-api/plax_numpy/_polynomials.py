@@ -1,4 +1,5 @@
-"""``polyfit`` and ``roots``: least-squares polynomial fits and polynomial roots.
+"""Polynomials: ``polyfit`` and ``roots`` (least-squares fits and roots), and the
+coefficient arithmetic (polyval, polyadd, polysub, polymul, polydiv, polyder, polyint, poly).
 
 ``polyfit`` solves NumPy's scaled Vandermonde least-squares problem (columns scaled to
 unit norm, then ``lstsq``), so fits, residuals, ranks, singular values and covariances
@@ -13,13 +14,17 @@ import operator
 
 import numpy as np
 
-from plax_core.core import Tracer
+from plax_core import core, lax, ops
+from plax_core.core import Tracer, get_aval
 from plax_core.errors import ConcretizationTypeError
 
 from . import linalg
 from ._creation import arange, asarray, zeros
+from ._linear import convolve
+from ._shape import concatenate
 
-__all__ = ["polyfit", "roots"]
+__all__ = ["polyfit", "roots", "polyval", "polyadd", "polysub", "polymul", "polyder", "polyint",
+           "polydiv", "poly"]
 
 
 def _jnp():
@@ -126,3 +131,115 @@ def roots(p, *, strip_zeros: bool = True):
     out = out[jnp.argsort(out == 0, stable=True)]  # zero roots (from the roll) last
     keep = arange(out.size) < out.size - leading
     return jnp.where(keep, out, jnp.array(complex(np.nan, np.nan), ctype))
+
+
+def _int(fname, what, x):
+    return operator.index(core.concrete_or_error(None, x, f"{fname} argument '{what}'"))
+
+
+def _inexact2(fname, x, y):
+    """Both operands in their common inexact dtype, shapes unchanged."""
+    return ops.promote_dtypes_inexact(ops.operand(x, fname), ops.operand(y, fname, 1))
+
+
+# ------------------------------------------------------------------ polynomials
+
+def _poly1d(fname, p, inexact=True):
+    p = ops.promote_args_inexact(fname, p)[0] if inexact else ops.operand(p, fname)
+    if get_aval(p).ndim != 1:
+        raise ValueError(f"{fname}: coefficients must be 1-d, got shape {get_aval(p).shape}")
+    return p
+
+
+def polyval(p, x, *, unroll=16):
+    """Horner's rule: ``p[0] * x**(n-1) + ... + p[n-1]``."""
+    p = ops.operand(p, "polyval")
+    x = ops.operand(x, "polyval", 1)
+    p, x = ops.promote_dtypes(p, x)
+    n = get_aval(p).shape[0] if get_aval(p).ndim else 1
+    y = lax.full_like(x, 0)
+    for i in range(n):
+        y = ops.add(ops.multiply(y, x), p[i])
+    return y
+
+
+def _pad_front(p, n):
+    k = get_aval(p).shape[0]
+    return lax.pad(p, lax.full((), 0, get_aval(p).dtype), ((n - k, 0, 0),)) if n > k else p
+
+
+def polyadd(a1, a2):
+    a1, a2 = _inexact2("polyadd", a1, a2)
+    n = max(get_aval(a1).shape[0], get_aval(a2).shape[0])
+    return ops.add(_pad_front(a1, n), _pad_front(a2, n))
+
+
+def polysub(a1, a2):
+    a1, a2 = _inexact2("polysub", a1, a2)
+    n = max(get_aval(a1).shape[0], get_aval(a2).shape[0])
+    return ops.subtract(_pad_front(a1, n), _pad_front(a2, n))
+
+
+def polymul(a1, a2, *, trim_leading_zeros=False):
+    a1, a2 = _inexact2("polymul", a1, a2)
+    return convolve(a1, a2, mode="full")
+
+
+def polyder(p, m=1):
+    p = _poly1d("polyder", p)
+    m = _int("polyder", "m", m)
+    if m < 0:
+        raise ValueError(f"polyder: order of derivative must be non-negative, got {m}")
+    for _ in range(m):
+        n = get_aval(p).shape[0]
+        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops.dtype_of(p))
+        p = lax.slice_in_dim(ops.multiply(p, powers), 0, max(n - 1, 0))
+    return p
+
+
+def polyint(p, m=1, k=None):
+    p = _poly1d("polyint", p)
+    m = _int("polyint", "m", m)
+    if m < 0:
+        raise ValueError(f"polyint: order of integral must be non-negative, got {m}")
+    ks = ops.operand(0 if k is None else k, "polyint")
+    ks = ops.broadcast_to(ops.ravel(ks) if get_aval(ks).ndim else ks, (m,), "polyint") \
+        if m else ks
+    for i in range(m):
+        n = get_aval(p).shape[0]
+        powers = ops.convert(lax.rev(lax.iota(np.int32, n), (0,)), ops.dtype_of(p))
+        p = ops.true_divide(p, ops.add(powers, 1))
+        p = concatenate([p, ops.reshape(ops.convert(ks[i], ops.dtype_of(p)), (1,))])
+    return p
+
+
+def polydiv(u, v, *, trim_leading_zeros=False):
+    """Quotient and remainder of polynomial division (``v[0]`` must be nonzero)."""
+    u, v = _inexact2("polydiv", u, v)
+    n, m = get_aval(u).shape[0], get_aval(v).shape[0]
+    q_len = max(n - m + 1, 1)
+    q = []
+    rem = u
+    for i in range(max(n - m + 1, 0)):
+        coef = ops.true_divide(rem[i], v[0])
+        q.append(coef)
+        shifted = lax.pad(ops.multiply(coef, v), lax.full((), 0, ops.dtype_of(u)),
+                          ((i, n - m - i, 0),))
+        rem = ops.subtract(rem, shifted)
+    quot = concatenate([ops.reshape(c, (1,)) for c in q]) if q else \
+        lax.full((q_len,), 0, ops.dtype_of(u))
+    return quot, rem
+
+
+def poly(seq_of_zeros):
+    """Coefficients of the monic polynomial with the given roots (1-d input)."""
+    z = ops.operand(seq_of_zeros, "poly")
+    if get_aval(z).ndim != 1:
+        raise NotImplementedError("poly: only 1-d sequences of roots are supported (the "
+                                  "characteristic polynomial of a matrix needs eigvals)")
+    (z,) = ops.promote_args_inexact("poly", z)
+    out = lax.full((1,), 1, ops.dtype_of(z))
+    for i in range(get_aval(z).shape[0]):
+        out = convolve(out, concatenate([lax.full((1,), 1, ops.dtype_of(z)),
+                                         ops.reshape(ops.negative(z[i]), (1,))]))
+    return out

@@ -1,5 +1,6 @@
-"""plax.scipy.special additions (special_extra) against scipy.special: values and result
-dtypes over generated shapes, with check_grads where plax-autodiff is installed."""
+"""plax.scipy.special gamma/beta relatives, entropies, Bessel i0/i1 and Box-Cox against
+scipy.special: values and result dtypes over generated shapes, with check_grads where
+plax-autodiff is installed."""
 
 import zlib
 
