@@ -5,8 +5,7 @@ The expected reprs and results were obtained by running JAX 0.10.2 outside the r
 import numpy as np
 import pytest
 
-import plax_numpy as jnp
-from plax_core import ShapeDtypeStruct
+from plax_core import ShapeDtypeStruct, lax
 from plax_core.jaxpr import eval_shape
 
 
@@ -32,7 +31,8 @@ def test_constructor_and_repr():
      "{'a': ShapeDtypeStruct(shape=(2, 4), dtype=float32), 'b': (ShapeDtypeStruct("
      "shape=(), dtype=float32), ShapeDtypeStruct(shape=(), dtype=int32, weak_type=True))}"),
     (lambda x: x + 1.0, (2.0,), {}, "ShapeDtypeStruct(shape=(), dtype=float32, weak_type=True)"),
-    (lambda x, n: x * n, (jnp.ones(2),), {"n": 3}, "ShapeDtypeStruct(shape=(2,), dtype=float32)"),
+    (lambda x, n: x * n, (np.ones(2, np.float32),), {"n": 3},
+     "ShapeDtypeStruct(shape=(2,), dtype=float32)"),
 ])
 def test_eval_shape_matches_jax(fun, args, kwargs, expected):
     assert repr(eval_shape(fun, *args, **kwargs)) == expected
@@ -43,7 +43,7 @@ def test_eval_shape_computes_nothing_and_rejects_non_arrays():
 
     def f(x):
         calls.append(type(x).__name__)
-        return jnp.sin(x)
+        return lax.sin(x)
 
     out = eval_shape(f, ShapeDtypeStruct((1000, 1000), np.float32))
     assert out.shape == (1000, 1000) and len(calls) == 1 and calls[0] != "Array"
