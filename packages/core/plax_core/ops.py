@@ -16,6 +16,7 @@ This module is the namespace of both: the rules, documented in
 ``_ops_index`` (advanced indexing, ``.at``).
 """
 
+from . import numpy_semantics
 from ._ops_index import NonConcreteBooleanIndexError, at, getitem
 from ._ops_math import (
     abs,
@@ -85,55 +86,17 @@ from ._ops_shape import (
     swapaxes,
     transpose,
 )
-from .numpy_semantics import (
-    array,
-    as_array,
-    broadcast_shapes,
-    broadcast_to,
-    canonical_index,
-    canonicalize_axis,
-    check_arraylike,
-    check_out,
-    convert,
-    dtype_kind,
-    dtype_of,
-    gather_index,
-    is_arraylike,
-    ndim,
-    operand,
-    promote_args,
-    promote_args_inexact,
-    promote_args_numeric,
-    promote_dtypes,
-    promote_dtypes_inexact,
-    promote_dtypes_numeric,
-    promote_integer_dtype,
-    promote_shapes,
-    reduction_axes,
-    result_type_of,
-    scalar_like,
-    scatter_index,
-    shape,
-    to_bool,
-    to_inexact_dtype,
-    to_numeric_dtype,
-    upcast_f16,
-)
+from .numpy_semantics import *  # noqa: F403  (the rules, re-exported)
 
 __all__ = [
     "NonConcreteBooleanIndexError", "abs", "absolute", "add", "all", "any", "argmax", "argmin",
-    "array", "as_array", "astype", "at", "bitwise_and", "bitwise_not", "bitwise_or",
-    "bitwise_xor", "broadcast_arrays", "broadcast_shapes", "broadcast_to", "canonical_index",
-    "canonicalize_axis", "check_arraylike", "check_out", "clip", "conj", "conjugate", "convert",
-    "divide", "divmod", "dot", "dtype_kind", "dtype_of", "equal", "expand_dims", "floor_divide",
-    "gather_index", "getitem", "greater", "greater_equal", "imag", "invert", "is_arraylike",
+    "astype", "at", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor",
+    "broadcast_arrays", "clip", "conj", "conjugate", "divide", "divmod", "dot", "equal",
+    "expand_dims", "floor_divide", "getitem", "greater", "greater_equal", "imag", "invert",
     "left_shift", "less", "less_equal", "logical_and", "logical_not", "logical_or",
     "logical_xor", "matmul", "max", "maximum", "mean", "min", "minimum", "mod", "moveaxis",
-    "multiply", "ndim", "negative", "not_equal", "operand", "positive", "power", "prod",
-    "promote_args", "promote_args_inexact", "promote_args_numeric", "promote_dtypes",
-    "promote_dtypes_inexact", "promote_dtypes_numeric", "promote_integer_dtype",
-    "promote_shapes", "ravel", "real", "reduce", "reduction_axes", "remainder", "reshape",
-    "result_type_of", "right_shift", "round", "scalar_like", "scatter_index", "shape",
-    "squeeze", "std", "subtract", "sum", "swapaxes", "to_bool", "to_inexact_dtype",
-    "to_numeric_dtype", "transpose", "true_divide", "upcast_f16", "var",
+    "multiply", "negative", "not_equal", "positive", "power", "prod", "ravel", "real",
+    "reduce", "remainder", "reshape", "right_shift", "round", "squeeze", "std", "subtract",
+    "sum", "swapaxes", "transpose", "true_divide", "var",
+    *numpy_semantics.__all__,
 ]
