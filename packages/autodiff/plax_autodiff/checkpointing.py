@@ -24,12 +24,9 @@ from collections.abc import Callable
 from plax_core import tree_util
 from plax_core.core import get_aval
 from plax_core.extend import HigherOrderPrimitive
-from plax_core.jaxpr import ClosedJaxpr, eval_jaxpr, trace_to_jaxpr
+from plax_core.jaxpr import trace_to_jaxpr
 
-from .jvp import jvp_jaxpr
-from .partial_eval import closure_convert_jaxpr, dce_jaxpr, partial_eval_jaxpr
-from .tangents import Zero, is_differentiable_dtype, is_zero, tangent_aval
-from .transpose import backward_pass
+from .partial_eval import closure_convert_jaxpr
 
 # (its callee evaluates it; other packages' generic rules batch and lower it)
 checkpoint_p = HigherOrderPrimitive("checkpoint", callee="jaxpr")
@@ -84,61 +81,5 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Callable | No
 remat = checkpoint
 
 
-def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse, differentiated, policy):
-    nonzeros = [not is_zero(t) for t in tangents]
-    jvp_closed, out_nonzeros = jvp_jaxpr(jaxpr, nonzeros, instantiate_out=False)
-    converted, consts = closure_convert_jaxpr(jvp_closed.jaxpr, jvp_closed.consts)
-    nz_tangents = [t for t, nz in zip(tangents, _effective(jaxpr, nonzeros)) if nz]
-    outs = checkpoint_p.bind(*consts, *primals, *nz_tangents, jaxpr=converted,
-                             prevent_cse=prevent_cse, differentiated=True, policy=policy)
-    n = len(jaxpr.out_avals)
-    primals_out, rest = outs[:n], iter(outs[n:])
-    tangents_out = [next(rest) if nz else Zero(tangent_aval(a))
-                    for a, nz in zip(jaxpr.out_avals, out_nonzeros)]
-    return primals_out, tangents_out
-
-
-def _effective(jaxpr, nonzeros):
-    """The inputs ``jvp_jaxpr`` gave a tangent argument (differentiable ones only)."""
-    return [nz and is_differentiable_dtype(a.dtype) for nz, a in zip(nonzeros, jaxpr.in_avals)]
-
-
-def _checkpoint_partial_eval(trace, tracers, *, jaxpr, prevent_cse, differentiated, policy):
-    unknowns = [not t.is_known for t in tracers]
-    if policy is checkpoint_policies.everything_saveable or not any(unknowns):
-        # Save everything: partially evaluate the body inline, like any other code.
-        args = [t.const if t.is_known else t for t in tracers]
-        return eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *args)
-    known, unknown, out_unknowns, num_res = partial_eval_jaxpr(jaxpr, unknowns)
-    n_known_out = len(out_unknowns) - sum(out_unknowns)
-
-    # Known outputs now; the residuals the known part would hand over are not kept.
-    known_body, _ = dce_jaxpr(known.jaxpr, [True] * n_known_out + [False] * num_res)
-    known_outs = iter(eval_jaxpr(known_body, known.consts,
-                                 *[t.const for t in tracers if t.is_known]))
-
-    # Unknown outputs: one equation over all the inputs that recomputes the residuals.
-    def recompute(*args):
-        known_in = [a for a, u in zip(args, unknowns) if not u]
-        unknown_in = [a for a, u in zip(args, unknowns) if u]
-        res = eval_jaxpr(known.jaxpr, known.consts, *known_in)[n_known_out:]
-        return eval_jaxpr(unknown.jaxpr, unknown.consts, *res, *unknown_in)
-
-    body, consts = trace_to_jaxpr(recompute, [t.aval for t in tracers])
-    body, _ = dce_jaxpr(body)
-    staged = iter(trace.stage(
-        checkpoint_p, tracers,
-        dict(jaxpr=ClosedJaxpr(body, consts), prevent_cse=prevent_cse, differentiated=True,
-             policy=policy),
-        [v.aval for v in body.outvars]))
-    return [next(staged) if u else next(known_outs) for u in out_unknowns]
-
-
-def _checkpoint_transpose(cts, *args, jaxpr, prevent_cse, differentiated, policy):
-    return backward_pass(jaxpr.jaxpr, jaxpr.consts, args, cts)
-
-
+# (its JVP, partial-evaluation and transpose rules: rules/higher_order.py)
 PRIMITIVES = [checkpoint_p]
-JVP_RULES = {checkpoint_p: _checkpoint_jvp}
-TRANSPOSE_RULES = {checkpoint_p: _checkpoint_transpose}
-PARTIAL_EVAL_RULES = {checkpoint_p: _checkpoint_partial_eval}

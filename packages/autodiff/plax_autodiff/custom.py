@@ -36,12 +36,10 @@ from .tangents import (
     float0,
     instantiate,
     is_differentiable_dtype,
-    is_zero,
     tangent_aval,
     value_aval,
     zeros_like_aval,
 )
-from .transpose import backward_pass
 
 
 def _resolve_args(fun, args, kwargs):
@@ -86,11 +84,6 @@ def _trace_flat(name, fun, nondiff, dyn_args, nargs):
     jaxpr, consts = trace_to_jaxpr(flat_fun, [get_aval(x) for x in flat_args])
     closed, consts = closure_convert_jaxpr(jaxpr, consts)
     return closed, consts, flat_args, in_tree, store["out_tree"]
-
-
-def _call_transpose(cts, *args, call_jaxpr, num_consts, **params):
-    """A call whose body is linear in some operands transposes through its body."""
-    return backward_pass(call_jaxpr.jaxpr, call_jaxpr.consts, args, cts)
 
 
 def _check_out_tangents(name, out_tree, out_avals, tangents_out, tangent_tree):
@@ -199,24 +192,6 @@ class custom_jvp:
                                       num_consts=len(consts),
                                       symbolic_zeros=self.symbolic_zeros)
         return tree_util.tree_unflatten(out_tree, outs)
-
-
-def _closed_over_error(kind, rule):
-    return TypeError(
-        f"Detected differentiation of a {kind} function with respect to a closed-over "
-        f"value. That isn't supported because the custom {rule} rule only specifies how to "
-        f"differentiate the {kind} function with respect to explicit input parameters. Try "
-        f"passing the closed-over value into the {kind} function as an argument, and "
-        f"adapting the {kind} rule (plax.closure_convert can hoist the values out).")
-
-
-def _custom_jvp_call_jvp(primals, tangents, *, call_jaxpr, jvp, num_consts, symbolic_zeros):
-    if any(not is_zero(t) for t in tangents[:num_consts]):
-        raise _closed_over_error("custom_jvp", "JVP")
-    args, arg_tangents = primals[num_consts:], tangents[num_consts:]
-    n_out = len(call_jaxpr.out_avals)
-    outs = jvp(*args, *[instantiate(t) for t in arg_tangents])
-    return outs[:n_out], list(outs[n_out:])
 
 
 # ------------------------------------------------------------------ custom_vjp
@@ -340,38 +315,6 @@ def _describe(x) -> str:
     return f"a value of type {type(x).__name__}"
 
 
-def _custom_vjp_call_jvp(primals, tangents, *, call_jaxpr, fwd, bwd, num_consts,
-                         symbolic_zeros):
-    if any(not is_zero(t) for t in tangents[:num_consts]):
-        raise _closed_over_error("custom_vjp", "VJP")
-    args, arg_tangents = primals[num_consts:], tangents[num_consts:]
-    n_out = len(call_jaxpr.out_avals)
-    outs = fwd(*args)
-    primals_out, residuals = outs[:n_out], outs[n_out:]
-    diff_mask = tuple(type(t) is not Zero for t in arg_tangents)
-    out_avals = tuple(tangent_aval(get_aval(p)) for p in primals_out)
-    lin_avals = tuple(a for a in out_avals if a.dtype != float0)
-    lin_tangents = [t for t in arg_tangents if type(t) is not Zero]
-    lin_outs = iter(custom_lin_p.bind(*residuals, *lin_tangents, num_res=len(residuals),
-                                      bwd=bwd, out_avals=lin_avals, diff_mask=diff_mask,
-                                      all_out_avals=out_avals))
-    tangents_out = [Zero(a) if a.dtype == float0 else next(lin_outs) for a in out_avals]
-    return primals_out, tangents_out
-
-
-def _custom_lin_jvp(primals, tangents, **params):
-    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.")
-
-
-def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals, diff_mask, all_out_avals):
-    residuals = args[:num_res]
-    lin_cts = iter(cts)
-    ct_leaves = [zeros_like_aval(a) if a.dtype == float0 else instantiate(next(lin_cts))
-                 for a in all_out_avals]
-    cts_in = bwd(list(residuals), ct_leaves)
-    return [None] * num_res + [ct for ct, d in zip(cts_in, diff_mask) if d]
-
-
 # --------------------------------------------------------------- closure_convert
 
 def closure_convert(fun: Callable, *example_args):
@@ -406,16 +349,5 @@ def closure_convert(fun: Callable, *example_args):
     return converted_fun, hoisted
 
 
-# --------------------------------------------------------------------- tables
-
+# (their JVP and transpose rules: rules/higher_order.py)
 PRIMITIVES = [custom_jvp_call_p, custom_vjp_call_p, custom_lin_p]
-JVP_RULES = {
-    custom_jvp_call_p: _custom_jvp_call_jvp,
-    custom_vjp_call_p: _custom_vjp_call_jvp,
-    custom_lin_p: _custom_lin_jvp,
-}
-TRANSPOSE_RULES = {
-    custom_jvp_call_p: _call_transpose,
-    custom_vjp_call_p: _call_transpose,
-    custom_lin_p: _custom_lin_transpose,
-}

@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 
 import plax_autodiff
-from plax_core.extend import FAMILIES, JVP, PARTIAL_EVAL, TRANSPOSE, MissingRuleError, hookimpl
+from plax_core.extend import FAMILIES, JVP, TRANSPOSE, hookimpl
 
 from . import checkpointing, custom
 
@@ -71,25 +71,9 @@ def plax_register_primitives(registry):
 @hookimpl
 def plax_register_rules(registry):
     jvp, transpose = registry.rules(JVP), registry.rules(TRANSPOSE)
-    partial_eval = registry.rules(PARTIAL_EVAL)
     jvp.hint = transpose.hint = _MISSING_HINT
-    # The rules of this package's own higher-order primitives sit next to them; they
-    # come first, so the generic rules of rules/higher_order.py only fill empty slots.
-    for module in (custom, checkpointing):
-        jvp.update(module.JVP_RULES)
-        transpose.update(module.TRANSPOSE_RULES)
-    partial_eval.update(checkpointing.PARTIAL_EVAL_RULES)
     for module in FAMILY_MODULES:
         module.register(registry)
-    for (table, prim), reason in UNSUPPORTED.items():
-        if prim not in registry.rules(table):
-            registry.rules(table)[prim] = _refuse(table, prim, reason)
-
-
-def _refuse(table, prim, reason):
-    def rule(*args, **params):
-        raise MissingRuleError(table, prim, reason)
-    return rule
 
 
 @hookimpl

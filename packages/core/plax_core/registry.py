@@ -8,6 +8,7 @@ transformations plugins offer, and the backend factories.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,18 +32,48 @@ class BackendUnavailable(RuntimeError):
 
 
 class RuleTable(dict):
-    """A dict from primitive to rule whose misses are clear errors."""
+    """A dict from primitive to rule whose misses are clear errors.
+
+    It remembers which module put each rule in (``origin``), so a test can check that
+    every rule of a primitive lives in the module named after the primitive's family.
+    """
 
     def __init__(self, transformation: str):
         super().__init__()
         self.transformation = transformation
         self.hint = ""
+        self._origins: dict[Any, str] = {}
+
+    def __setitem__(self, primitive, rule):
+        super().__setitem__(primitive, rule)
+        self._origins[primitive] = _caller_module()
+
+    def update(self, *args, **kwargs):
+        new = dict(*args, **kwargs)
+        super().update(new)
+        caller = _caller_module()
+        self._origins.update(dict.fromkeys(new, caller))
+
+    def setdefault(self, primitive, rule=None):
+        if primitive not in self:
+            self[primitive] = rule    # (records this module; origin() knows the caller)
+            self._origins[primitive] = _caller_module()
+        return dict.__getitem__(self, primitive)
+
+    def origin(self, primitive) -> str:
+        """The name of the module that registered ``primitive``'s rule."""
+        return self._origins[primitive]
 
     def __missing__(self, primitive):
         raise MissingRuleError(self.transformation, primitive, self.hint)
 
     def __repr__(self):
         return f"RuleTable({self.transformation!r}, {len(self)} rules)"
+
+
+def _caller_module() -> str:
+    """The module of the code that called the ``RuleTable`` method calling this."""
+    return sys._getframe(2).f_globals.get("__name__", "?")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plax_core import lax
-from plax_core.extend import get_aval
+from plax_core.extend import MissingRuleError, get_aval
 
 from ..tangents import is_undefined
 
@@ -25,3 +25,11 @@ def dtype_of(x):
 def cast(x, dtype):
     """``x`` converted to ``dtype`` (no equation when it already has it)."""
     return x if dtype_of(x) == dtype else lax.convert_element_type(x, dtype)
+
+
+def refusal(table: str, prim, reason: str):
+    """A rule that raises ``MissingRuleError`` saying why ``prim`` has no ``table`` rule
+    (the reason is listed in its family module's ``UNSUPPORTED``)."""
+    def rule(*args, **params):
+        raise MissingRuleError(table, prim, reason)
+    return rule

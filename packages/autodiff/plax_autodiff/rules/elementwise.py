@@ -90,7 +90,7 @@ from plax_core.lax import (
 
 from ..jvp import bilinear_jvp, defjvp, defjvp2, linear_jvp, zero_jvp
 from ..tangents import Zero, instantiate, is_differentiable_dtype, is_undefined
-from ._helpers import dtype_of
+from ._helpers import dtype_of, refusal
 
 
 def _zeros(x):
@@ -383,4 +383,5 @@ def register(registry) -> None:
     jvp[mul_p] = bilinear_jvp(mul_p)
     jvp[select_n_p] = _select_n_jvp
     jvp[convert_element_type_p] = _convert_jvp
+    jvp[nextafter_p] = refusal(JVP, nextafter_p, UNSUPPORTED[JVP, nextafter_p])
     registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)

@@ -16,9 +16,15 @@ JAX:
 
 Values a new callee closes over that are tracers become leading operands (added to
 the primitive's ``num_consts`` parameter where it has one); concrete ones stay in the
-``ClosedJaxpr``.  Primitives with rules of their own (``checkpoint``,
-``custom_jvp_call``...) keep them: ``register`` fills only empty slots, and only for
-primitives without ``callables`` (a user's rule would not match a transformed callee).
+``ClosedJaxpr``.
+
+This package's own higher-order primitives have rules of their own, kept here after the
+generic ones: ``custom_jvp_call`` calls the user's JVP rule; ``custom_vjp_call`` runs the
+user's ``fwd`` and emits ``custom_lin``, a linear primitive whose transpose calls the
+user's ``bwd``; ``checkpoint`` stages its tangent part over its inputs only, so that
+nothing computed inside is saved.  ``register`` puts them in first; the generic rules
+fill only empty slots, and only for primitives without ``callables`` (a user's rule
+would not match a transformed callee).
 """
 
 from __future__ import annotations
@@ -31,20 +37,25 @@ from plax_core.extend import (
     HigherOrderPrimitive,
     Jaxpr,
     Tracer,
+    eval_jaxpr,
     get_aval,
     trace_to_jaxpr,
 )
 
+from ..checkpointing import checkpoint_p, checkpoint_policies
+from ..custom import custom_jvp_call_p, custom_lin_p, custom_vjp_call_p
 from ..jvp import jvp_jaxpr
-from ..partial_eval import partial_eval_jaxpr
+from ..partial_eval import closure_convert_jaxpr, dce_jaxpr, partial_eval_jaxpr
 from ..tangents import (
     UndefinedPrimal,
     Zero,
+    float0,
     instantiate,
     is_differentiable_dtype,
     is_undefined,
     is_zero,
     tangent_aval,
+    zeros_like_aval,
 )
 from ..transpose import backward_pass
 
@@ -138,12 +149,145 @@ def _transpose_rule(prim):
     return rule
 
 
+# ------------------------------------------------- custom_jvp_call, custom_vjp_call
+
+def _call_transpose(cts, *args, call_jaxpr, num_consts, **params):
+    """A call whose body is linear in some operands transposes through its body."""
+    return backward_pass(call_jaxpr.jaxpr, call_jaxpr.consts, args, cts)
+
+
+def _closed_over_error(kind, rule):
+    return TypeError(
+        f"Detected differentiation of a {kind} function with respect to a closed-over "
+        f"value. That isn't supported because the custom {rule} rule only specifies how to "
+        f"differentiate the {kind} function with respect to explicit input parameters. Try "
+        f"passing the closed-over value into the {kind} function as an argument, and "
+        f"adapting the {kind} rule (plax.closure_convert can hoist the values out).")
+
+
+def _custom_jvp_call_jvp(primals, tangents, *, call_jaxpr, jvp, num_consts, symbolic_zeros):
+    if any(not is_zero(t) for t in tangents[:num_consts]):
+        raise _closed_over_error("custom_jvp", "JVP")
+    args, arg_tangents = primals[num_consts:], tangents[num_consts:]
+    n_out = len(call_jaxpr.out_avals)
+    outs = jvp(*args, *[instantiate(t) for t in arg_tangents])
+    return outs[:n_out], list(outs[n_out:])
+
+
+def _custom_vjp_call_jvp(primals, tangents, *, call_jaxpr, fwd, bwd, num_consts,
+                         symbolic_zeros):
+    if any(not is_zero(t) for t in tangents[:num_consts]):
+        raise _closed_over_error("custom_vjp", "VJP")
+    args, arg_tangents = primals[num_consts:], tangents[num_consts:]
+    n_out = len(call_jaxpr.out_avals)
+    outs = fwd(*args)
+    primals_out, residuals = outs[:n_out], outs[n_out:]
+    diff_mask = tuple(type(t) is not Zero for t in arg_tangents)
+    out_avals = tuple(tangent_aval(get_aval(p)) for p in primals_out)
+    lin_avals = tuple(a for a in out_avals if a.dtype != float0)
+    lin_tangents = [t for t in arg_tangents if type(t) is not Zero]
+    lin_outs = iter(custom_lin_p.bind(*residuals, *lin_tangents, num_res=len(residuals),
+                                      bwd=bwd, out_avals=lin_avals, diff_mask=diff_mask,
+                                      all_out_avals=out_avals))
+    tangents_out = [Zero(a) if a.dtype == float0 else next(lin_outs) for a in out_avals]
+    return primals_out, tangents_out
+
+
+def _custom_lin_jvp(primals, tangents, **params):
+    raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.")
+
+
+def _custom_lin_transpose(cts, *args, num_res, bwd, out_avals, diff_mask, all_out_avals):
+    residuals = args[:num_res]
+    lin_cts = iter(cts)
+    ct_leaves = [zeros_like_aval(a) if a.dtype == float0 else instantiate(next(lin_cts))
+                 for a in all_out_avals]
+    cts_in = bwd(list(residuals), ct_leaves)
+    return [None] * num_res + [ct for ct, d in zip(cts_in, diff_mask) if d]
+
+
+# ------------------------------------------------------------------ checkpoint
+
+def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse, differentiated, policy):
+    nonzeros = [not is_zero(t) for t in tangents]
+    jvp_closed, out_nonzeros = jvp_jaxpr(jaxpr, nonzeros, instantiate_out=False)
+    converted, consts = closure_convert_jaxpr(jvp_closed.jaxpr, jvp_closed.consts)
+    nz_tangents = [t for t, nz in zip(tangents, _effective(jaxpr, nonzeros)) if nz]
+    outs = checkpoint_p.bind(*consts, *primals, *nz_tangents, jaxpr=converted,
+                             prevent_cse=prevent_cse, differentiated=True, policy=policy)
+    n = len(jaxpr.out_avals)
+    primals_out, rest = outs[:n], iter(outs[n:])
+    tangents_out = [next(rest) if nz else Zero(tangent_aval(a))
+                    for a, nz in zip(jaxpr.out_avals, out_nonzeros)]
+    return primals_out, tangents_out
+
+
+def _effective(jaxpr, nonzeros):
+    """The inputs ``jvp_jaxpr`` gave a tangent argument (differentiable ones only)."""
+    return [nz and is_differentiable_dtype(a.dtype) for nz, a in zip(nonzeros, jaxpr.in_avals)]
+
+
+def _checkpoint_partial_eval(trace, tracers, *, jaxpr, prevent_cse, differentiated, policy):
+    unknowns = [not t.is_known for t in tracers]
+    if policy is checkpoint_policies.everything_saveable or not any(unknowns):
+        # Save everything: partially evaluate the body inline, like any other code.
+        args = [t.const if t.is_known else t for t in tracers]
+        return eval_jaxpr(jaxpr.jaxpr, jaxpr.consts, *args)
+    known, unknown, out_unknowns, num_res = partial_eval_jaxpr(jaxpr, unknowns)
+    n_known_out = len(out_unknowns) - sum(out_unknowns)
+
+    # Known outputs now; the residuals the known part would hand over are not kept.
+    known_body, _ = dce_jaxpr(known.jaxpr, [True] * n_known_out + [False] * num_res)
+    known_outs = iter(eval_jaxpr(known_body, known.consts,
+                                 *[t.const for t in tracers if t.is_known]))
+
+    # Unknown outputs: one equation over all the inputs that recomputes the residuals.
+    def recompute(*args):
+        known_in = [a for a, u in zip(args, unknowns) if not u]
+        unknown_in = [a for a, u in zip(args, unknowns) if u]
+        res = eval_jaxpr(known.jaxpr, known.consts, *known_in)[n_known_out:]
+        return eval_jaxpr(unknown.jaxpr, unknown.consts, *res, *unknown_in)
+
+    body, consts = trace_to_jaxpr(recompute, [t.aval for t in tracers])
+    body, _ = dce_jaxpr(body)
+    staged = iter(trace.stage(
+        checkpoint_p, tracers,
+        dict(jaxpr=ClosedJaxpr(body, consts), prevent_cse=prevent_cse, differentiated=True,
+             policy=policy),
+        [v.aval for v in body.outvars]))
+    return [next(staged) if u else next(known_outs) for u in out_unknowns]
+
+
+def _checkpoint_transpose(cts, *args, jaxpr, prevent_cse, differentiated, policy):
+    return backward_pass(jaxpr.jaxpr, jaxpr.consts, args, cts)
+
+
+# --------------------------------------------------------------------- tables
+
+JVP_RULES = {
+    custom_jvp_call_p: _custom_jvp_call_jvp,
+    custom_vjp_call_p: _custom_vjp_call_jvp,
+    custom_lin_p: _custom_lin_jvp,
+    checkpoint_p: _checkpoint_jvp,
+}
+TRANSPOSE_RULES = {
+    custom_jvp_call_p: _call_transpose,
+    custom_vjp_call_p: _call_transpose,
+    custom_lin_p: _custom_lin_transpose,
+    checkpoint_p: _checkpoint_transpose,
+}
+PARTIAL_EVAL_RULES = {checkpoint_p: _checkpoint_partial_eval}
+
 RULE_MAKERS = {JVP: _jvp_rule, PARTIAL_EVAL: _partial_eval_rule, TRANSPOSE: _transpose_rule}
 
 
 def register(registry) -> None:
-    """Give every registered higher-order primitive with a callee the generic rules it
-    lacks (call it after the specific rules are in the tables)."""
+    """The rules of this package's higher-order primitives, then the generic rules for
+    every other registered higher-order primitive with a callee (only in empty slots:
+    call it after the other packages' specific rules are in the tables)."""
+    registry.rules(JVP).update(JVP_RULES)
+    registry.rules(TRANSPOSE).update(TRANSPOSE_RULES)
+    registry.rules(PARTIAL_EVAL).update(PARTIAL_EVAL_RULES)
     for prim in list(registry.primitives.values()):
         if (not isinstance(prim, HigherOrderPrimitive) or prim.callee is None
                 or prim.callables):     # (its Python rules would not match a new callee)
