@@ -30,6 +30,13 @@ __all__ = [
     "check_key_reuse",
     "debug_nans",
     "executable_cache_size",
+    "compilation_cache",
+    "compilation_cache_dir",
+    "compilation_cache_max_size",
+    "debug_infs",
+    "disable_jit",
+    "log_compiles",
+    "explain_cache_misses",
 ]
 
 _TRUE_STRINGS = frozenset({"1", "true", "t", "yes", "y", "on"})
@@ -341,3 +348,44 @@ executable_cache_size = config.define_option(
          "jit-compiled function's, the eager per-primitive one, the compile cache); "
          "the least recently used are dropped beyond it. plax.clear_caches() empties "
          "them all.")
+
+
+def _parse_byte_size(value: Any) -> int:
+    """A size in bytes, or -1 for no bound (from an int or a string)."""
+    if isinstance(value, str) and value.strip() == "-1":
+        return -1
+    if not isinstance(value, str) and value == -1 and not isinstance(value, bool):
+        return -1
+    return _parse_cache_size(value)
+
+
+# The persistent compilation cache (plax_xla.compile_cache): on by default.
+compilation_cache = config.define_bool(
+    "compilation_cache", True, env_var="PLAX_COMPILATION_CACHE",
+    help="Keep compiled programs on disk and load them in later processes instead of "
+         "compiling again (PLAX_COMPILATION_CACHE=0 turns it off).")
+compilation_cache_dir = config.define_option(
+    "compilation_cache_dir", None, parse_optional_str,
+    env_var="PLAX_COMPILATION_CACHE_DIR",
+    help="Directory of the persistent compilation cache; None means the user cache "
+         "directory ($XDG_CACHE_HOME/plax/xla or ~/.cache/plax/xla).")
+compilation_cache_max_size = config.define_option(
+    "compilation_cache_max_size", 1 << 30, _parse_byte_size,
+    env_var="PLAX_COMPILATION_CACHE_MAX_SIZE",
+    help="Bytes the persistent compilation cache may hold (-1: no bound); the least "
+         "recently used entries are deleted beyond it.")
+# Debugging and introspection (JAX's names, with the jax_ prefix accepted).
+debug_infs = config.define_bool(
+    "debug_infs", False, env_var="PLAX_DEBUG_INFS",
+    help="Like debug_nans, for infinities.")
+disable_jit = config.define_bool(
+    "disable_jit", False, env_var="PLAX_DISABLE_JIT",
+    help="Run jit-decorated functions as plain Python, op by op (for debugging).")
+log_compiles = config.define_bool(
+    "log_compiles", False, env_var="PLAX_LOG_COMPILES",
+    help="Log (logger 'plax', WARNING level) every compilation of a jit-compiled "
+         "function, with its name and why it was compiled.")
+explain_cache_misses = config.define_bool(
+    "explain_cache_misses", False, env_var="PLAX_EXPLAIN_CACHE_MISSES",
+    help="On a jit cache miss, log which argument's shape, dtype or static value "
+         "differs from the closest earlier call.")

@@ -15,10 +15,9 @@ plax uses the fast ones measured in docs/design.md:
 
 Compiled executables are cached by (module text, device, compile options), in a
 bounded LRU cache (``executable_cache_size``): a retrace that produces the same
-StableHLO never compiles twice, nor do two threads compiling it at once; with
-``PLAX_COMPILATION_CACHE_DIR`` set they persist across processes (docs/design.md: a
-68 ms compile loads in 8 ms), keyed on the jaxlib version, platform version, device
-kind, XLA flags and compile options too.
+StableHLO never compiles twice, nor do two threads compiling it at once; the
+persistent compilation cache (``compile_cache``, on by default) keeps them across
+processes (../shared/DESIGN.md: a 68 ms compile loads in 8 ms).
 
 jaxlib 0.10.2 records a Python traceback on every ``execute_sharded`` (when its
 tracebacks are enabled, the default) and never frees it: 56 bytes plus 8 per stack
@@ -39,6 +38,8 @@ import numpy as np
 
 from plax_core.caches import LRUCache
 from plax_core.config import executable_cache_size
+
+from . import compile_cache
 
 JAXLIB_VERSION = "0.10.2"
 
@@ -132,42 +133,39 @@ class DeviceContext:
     def compile(self, module_text: str, device=None):
         """The loaded executable for StableHLO ``module_text`` (cached by its text).
 
-        With ``PLAX_COMPILATION_CACHE_DIR`` set, executables are also kept on disk
-        (serialized) and loaded by later processes instead of compiled.
+        Executables are also kept on disk by the persistent compilation cache
+        (``compile_cache``, on by default) and loaded by later processes instead of
+        compiled.
         """
         device = device or self.devices[0]
         overrides = tuple(_env_overrides())
         digest = hashlib.sha256(module_text.encode()).hexdigest()
         key = (digest, device.id, overrides)
         return self._compiled.get_or_create(
-            key, lambda: self._load_or_compile(module_text, digest, device, overrides))
+            key, lambda: self._load_or_compile(module_text, device))
 
-    def _load_or_compile(self, module_text, digest, device, overrides):
-        directory = os.environ.get("PLAX_COMPILATION_CACHE_DIR")
-        path = None
-        if directory:
-            ident = repr((digest, JAXLIB_VERSION, self.platform, self.client.platform_version,
-                          device.device_kind, overrides, os.environ.get("XLA_FLAGS", "")))
-            name = hashlib.sha256(ident.encode()).hexdigest() + ".xla"
-            path = os.path.join(directory, name)
-            try:
-                with open(path, "rb") as f:
-                    blob = f.read()
-                return self.client.deserialize_executable(blob, self.device_list(device),
-                                                          compile_options())
-            except Exception:  # noqa: BLE001 - a missing or stale entry: compile
-                pass
-        exe = self.client.compile_and_load(module_text, self.device_list(device),
-                                           compile_options())
-        if path is not None:
-            try:
-                os.makedirs(directory, exist_ok=True)
-                tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-                with open(tmp, "wb") as f:
-                    f.write(exe.serialize())
-                os.replace(tmp, path)
-            except OSError:
-                pass
+    def _load_or_compile(self, module_text, device):
+        options = compile_options()
+        directory = compile_cache.cache_dir()
+        key = None
+        if directory is not None:
+            key = compile_cache.entry_key(module_text, options.SerializeAsString(),
+                                          JAXLIB_VERSION, self.platform,
+                                          self.client.platform_version, device.device_kind)
+            blob = compile_cache.load(directory, key)
+            if blob is not None:
+                try:
+                    exe = self.client.deserialize_executable(
+                        blob, self.device_list(device), options)
+                except Exception:  # noqa: BLE001 - a stale entry: compile it again
+                    pass
+                else:
+                    compile_cache.STATS["loaded"] += 1
+                    return exe
+        exe = self.client.compile_and_load(module_text, self.device_list(device), options)
+        compile_cache.STATS["compiled"] += 1
+        if key is not None:
+            compile_cache.store(directory, key, exe.serialize())
         return exe
 
     def clear_cache(self):
