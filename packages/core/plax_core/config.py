@@ -221,11 +221,13 @@ class Config:
         return dict(self._options)
 
     def trace_context(self) -> tuple[tuple[str, Any], ...]:
-        """Hashable ``((name, value), ...)`` of every option, for cache keys."""
+        """Hashable ``((name, value), ...)`` of every option that can change a traced
+        or compiled program, for cache keys."""
         tc = self._trace_context
         if tc is None:
             with self._lock:
-                tc = tuple((n, self._values[n]) for n in self._options)
+                tc = tuple((n, self._values[n]) for n in self._options
+                           if n not in _UNTRACED)
                 self.__dict__["_trace_context"] = tc
         return tc
 
@@ -305,6 +307,13 @@ class Config:
     def __repr__(self) -> str:
         body = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
         return f"Config({body})"
+
+
+# Options that change no traced or compiled program: left out of trace_context(), so
+# switching them keeps every cached function (jit reads disable_jit at each call).
+_UNTRACED = frozenset({"compilation_cache", "compilation_cache_dir",
+                       "compilation_cache_max_size", "disable_jit", "log_compiles",
+                       "explain_cache_misses"})
 
 
 def _identity(x: Any) -> Any:

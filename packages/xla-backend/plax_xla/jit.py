@@ -39,6 +39,7 @@ from plax_core.array import Array
 from plax_core.backend import get_backend
 from plax_core.caches import LRUCache
 from plax_core.config import config, executable_cache_size
+from plax_core.config import disable_jit as _disable_jit
 from plax_core.core import ShapedArray, ShapeDtypeStruct
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, JaxprEqn, Var, flatten_fun, trace_to_jaxpr
 from plax_core.lax import jit_p
@@ -227,6 +228,8 @@ class JitFunction:
         return get_backend()
 
     def __call__(self, *args, **kwargs):
+        if _disable_jit.value:
+            return self._fun(*args, **kwargs)
         if len(core.trace_stack()) > 1:
             return self._stage(args, kwargs)           # a jit_p call (see module doc)
         backend = self._backend()
@@ -388,6 +391,9 @@ class JitFunction:
         return names
 
     def _compile(self, backend, key, args, kwargs, in_tree, avals, static_pos, donated):
+        if config.read("log_compiles") or config.read("explain_cache_misses"):
+            from .compile_log import log_miss
+            log_miss(self, key, self._arg_names(args, kwargs, static_pos, in_tree), avals)
         closed, out_tree, _ = self._traced(key, args, kwargs, in_tree, avals, static_pos)
         flags = self._donated_flags(args, kwargs, static_pos, donated)
         jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
