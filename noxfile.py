@@ -4,6 +4,7 @@
     python3 -m nox                 # lint + tests (the whole suite; what .ci/run runs)
     python3 -m nox -s core         # one package, alone in a fresh venv, non-editable
     python3 -m nox -s demo         # examples/tour.py
+    python3 -m nox -s docs         # the Sphinx site in docs/_build/html, checked in Chromium
     python3 -m nox -s core -- -k dtypes -x   # arguments after -- go to pytest
 
 Every local package is installed from its directory, and all of a session's packages in
@@ -167,3 +168,26 @@ def bench(session):
     else:
         session.install("jax==0.10.2", "jaxlib==0.10.2")
     session.run("python", "benchmarks/run.py", *args)
+
+
+DOC_TOOLS = ["sphinx>=9,<10", "myst-parser>=5", "furo>=2025.12.19"]
+
+
+@nox.session
+def docs(session):
+    """Build the HTML docs into ``docs/_build/html`` (warnings are errors, offline), then
+    check the built site in Chromium (``docs/tests/test_site.py``).
+
+    The browser is Playwright's Chromium, or a system one (``chromium``) where
+    Playwright's download is unavailable; the browser test skips where neither runs.
+    """
+    _install_all(session, *DOC_TOOLS, "pytest", "playwright")
+    session.env.setdefault("PLAX_PLATFORMS", "cpu")
+    session.env.setdefault("PLAX_XLA_OPT_LEVEL", "0")
+    session.run("python", "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
+                "docs", "docs/_build/html")
+    # A failed browser download is not a failed build: the test then looks for a system
+    # Chromium, and skips without one.
+    session.run("python", "-m", "playwright", "install", "chromium", success_codes=[0, 1])
+    session.run("pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-rs",
+                "docs/tests", *session.posargs)

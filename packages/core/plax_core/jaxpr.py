@@ -398,10 +398,10 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
 
 
 def eval_shape(fun: Callable, *args, **kwargs):
-    """Like ``jax.eval_shape``: ``fun``'s output as a pytree of ``ShapeDtypeStruct``s.
+    """Like ``jax.eval_shape``: ``fun``'s output as a pytree of ``ShapeDtypeStruct`` objects.
 
     Traces ``fun`` on abstract values and runs nothing, so it needs no backend (no
-    jaxlib); arguments may be arrays, Python scalars or ``ShapeDtypeStruct``s.
+    jaxlib); arguments may be arrays, Python scalars or ``ShapeDtypeStruct`` objects.
     """
     in_tree = tree_util.tree_structure((args, kwargs))
     in_avals = []

@@ -487,7 +487,7 @@ def _binary_function(prim: Primitive, name: str, doc: str) -> Callable:
 
 
 neg = _unary_function(neg_p, "neg", "Elementwise negation: -x (unsigned values wrap).")
-sign = _unary_function(sign_p, "sign", "Elementwise sign: -1, 0 or 1 (x/|x| for complex).")
+sign = _unary_function(sign_p, "sign", "Elementwise sign: -1, 0 or 1 (``x / abs(x)`` for complex).")
 floor = _unary_function(floor_p, "floor", "Elementwise floor.")
 ceil = _unary_function(ceil_p, "ceil", "Elementwise ceiling.")
 is_finite = _unary_function(is_finite_p, "is_finite", "Elementwise: neither inf nor NaN.")
@@ -517,7 +517,7 @@ cbrt = _unary_function(cbrt_p, "cbrt", "Elementwise cube root.")
 erf = _unary_function(erf_p, "erf", "Elementwise error function.")
 erfc = _unary_function(erfc_p, "erfc", "Elementwise complementary error function.")
 erf_inv = _unary_function(erf_inv_p, "erf_inv", "Elementwise inverse error function.")
-lgamma = _unary_function(lgamma_p, "lgamma", "Elementwise log |Gamma(x)|.")
+lgamma = _unary_function(lgamma_p, "lgamma", "Elementwise ``log(abs(gamma(x)))``.")
 digamma = _unary_function(digamma_p, "digamma", "Elementwise digamma (NaN at poles).")
 real = _unary_function(real_p, "real", "Elementwise real part of a complex array.")
 imag = _unary_function(imag_p, "imag", "Elementwise imaginary part of a complex array.")

@@ -274,7 +274,7 @@ def _bessel(name, nu, scaled):
         return _bessel_i(nu, x, scaled)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"``scipy.special.{name}``: modified Bessel function of the first kind, "
-                  f"order {nu}{', times exp(-|x|)' if scaled else ''}.")
+                  f"order {nu}{', times ``exp(-abs(x))``' if scaled else ''}.")
     return fn
 
 

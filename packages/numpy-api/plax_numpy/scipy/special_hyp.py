@@ -147,10 +147,10 @@ def hyp2f1(a, b, c, x):
 def bessel_jn(z, *, v, n_iter=50):
     """J_0(z) .. J_v(z), stacked on a new leading axis (shape ``(v + 1, *z.shape)``), by
     Miller's backward recurrence from order ``n_iter`` normalised by
-    J_0 + 2 (J_2 + J_4 + ...) = 1; accurate while |z| stays well below ``n_iter``.
+    J_0 + 2 (J_2 + J_4 + ...) = 1; accurate while ``abs(z)`` stays well below ``n_iter``.
 
-    Unlike JAX 0.10.2 (NaN there), z = 0 and negative z give J_n(0) and (-1)^n J_n(|z|),
-    and the recurrence is rescaled so that small |z| does not overflow in float32.
+    Unlike JAX 0.10.2 (NaN there), z = 0 and negative z give J_n(0) and ``(-1)**n J_n(abs(z))``,
+    and the recurrence is rescaled so that small ``abs(z)`` does not overflow in float32.
     """
     try:
         v = operator.index(v)

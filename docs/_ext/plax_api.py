@@ -1,0 +1,262 @@
+"""The API reference, generated from each public module's ``__all__`` at build time.
+
+One page per module (``docs/api/<module>.rst``, not checked in): a summary table, then
+one autodoc entry per name. Names come from ``__all__``, so a name added to a module
+appears in the reference with no edit here. Objects that cannot carry a docstring (a
+constant, a tuple of layers, a string tag) are described in :data:`DATA_DOCS`.
+
+Grouping many names per page instead of one page per function keeps the build fast
+(~1200 names). ``packages/plax/tests/test_docs_coverage.py`` imports this module
+(without Sphinx) to check that every public name is documented and listed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import types
+from pathlib import Path
+
+# (module, one-line description), in the order of the reference's table of contents.
+MODULES = [
+    ("plax", "Transformations (grad, jit, vmap, ...), jaxprs, arrays and devices."),
+    ("plax.numpy", "JAX's NumPy API on plax arrays."),
+    ("plax.numpy.linalg", "Linear algebra, as ``numpy.linalg``."),
+    ("plax.numpy.fft", "Discrete Fourier transforms, as ``numpy.fft``."),
+    ("plax.lax", "The primitives' functions: plax's lower-level, XLA-shaped API."),
+    ("plax.lax.linalg", "Matrix decompositions as primitives."),
+    ("plax.random", "Counter-based (threefry) pseudo-random numbers; the bits JAX gives."),
+    ("plax.scipy", "A SciPy subset on plax arrays."),
+    ("plax.scipy.linalg", "Linear algebra, as ``scipy.linalg``."),
+    ("plax.scipy.special", "Special functions, as ``scipy.special``."),
+    ("plax.scipy.stats", "Distributions, as ``scipy.stats``: one module per distribution."),
+    ("plax.nn", "Activation functions and friends for neural networks."),
+    ("plax.nn.initializers", "Parameter initializers: ``init(key, shape, dtype)``."),
+    ("plax.tree_util", "Pytrees: flatten, unflatten, map, register your own node types."),
+    ("plax.tree", "The short names of ``plax.tree_util`` (``plax.tree.map``, ...)."),
+    ("plax.dtypes", "Dtypes, promotion and the default (32- or 64-bit) types."),
+    ("plax.errors", "The exception classes plax raises (JAX's classes)."),
+    ("plax.stax", "Neural-network layers as ``(init_fun, apply_fun)`` pairs."),
+    ("plax.optimizers", "Optimizers as ``(init_fun, update_fun, get_params)`` triples."),
+    ("plax_core.extend", "The plugin contract: everything a plugin may use."),
+]
+# Documented once they exist (packages that other work adds).
+OPTIONAL_MODULES = [
+    ("plax.sharding", "Shardings of arrays over devices."),
+    ("plax.distributed", "Several processes, one program."),
+]
+
+# Module attributes that are not functions or classes, so carry no docstring of their own.
+_ACTIVATION = "A parameter-free layer applying ``{}`` elementwise: ``(init_fun, apply_fun)``."
+DATA_DOCS = {
+    **{f"plax.numpy.{n}": f"The scalar constant ``{n}`` as a Python float, as in NumPy."
+       for n in ("e", "euler_gamma", "inf", "nan", "pi")},
+    "plax.numpy.newaxis": "``None``: an alias for indexing, ``x[:, newaxis]`` adds an axis.",
+    "plax.numpy.c_": "Stack along the last axis by index syntax: ``c_[a, b]``, as NumPy's.",
+    "plax.numpy.r_": "Concatenate along the first axis by index syntax: ``r_[a, 1:3]``.",
+    "plax.numpy.s_": "Build a slice tuple by index syntax: ``s_[1:3, ::2]``.",
+    "plax.numpy.index_exp": "Like ``s_`` but always a tuple: ``index_exp[1:3]``.",
+    "plax.numpy.mgrid": "Dense mesh grids by index syntax: ``mgrid[0:3, 0:2]``.",
+    "plax.numpy.ogrid": "Open (broadcastable) mesh grids by index syntax: ``ogrid[0:3, 0:2]``.",
+    "plax.numpy.float0": "The dtype of tangents of integer and boolean values (size 0), as JAX's.",
+    "plax.dtypes.float0": "The dtype of tangents of integer and boolean values (size 0), as JAX's.",
+    "plax.dtypes.python_scalar_dtypes": "Python scalar type -> the dtype it becomes (weak).",
+    "plax.config": "The configuration object: ``plax.config.update('enable_x64', True)``.",
+    "plax.tree_util.default_registry": "The registry of pytree node types that "
+                                       "``tree_flatten`` uses by default.",
+    "plax.tree_util.KeyEntry": "The type of one entry of a key path (a ``TypeVar``).",
+    "plax.stax.Flatten": "A layer flattening all but the leading (batch) axis.",
+    "plax.stax.Identity": "A layer returning its input unchanged.",
+    "plax.stax.FanInSum": "A layer summing a list of inputs (after ``FanOut``/``parallel``).",
+    **{f"plax.stax.{layer}": _ACTIVATION.format(fn) for layer, fn in {
+        "Tanh": "plax.numpy.tanh", "Relu": "plax.nn.relu", "Exp": "plax.numpy.exp",
+        "LogSoftmax": "plax.nn.log_softmax", "Softmax": "plax.nn.softmax",
+        "Softplus": "plax.nn.softplus", "Sigmoid": "plax.nn.sigmoid", "Elu": "plax.nn.elu",
+        "LeakyRelu": "plax.nn.leaky_relu", "Selu": "plax.nn.selu",
+        "Gelu": "plax.nn.gelu"}.items()},
+    "plax_core.extend.SUPPORTED_DTYPES": "Every dtype a backend is expected to handle.",
+    "plax_core.extend.weak_types": "The Python scalar types whose values are weakly typed.",
+    "plax_core.extend.FAMILIES": "The primitive families, in the order rule files follow.",
+    "plax_core.extend.RULE_TABLES": "The names of the rule tables a plugin may fill.",
+    **{f"plax_core.extend.{n}": f"The name of the ``{n.lower()}`` rule table "
+       "(``registry.rules(...)``)."
+       for n in ("BATCHING", "JVP", "LOWERING", "PARTIAL_EVAL", "TRANSPOSE")},
+    "plax_core.extend.hookimpl": "Decorator marking a plugin module's hook "
+                                 "implementations (pluggy's ``HookimplMarker('plax')``).",
+}
+
+
+def available_modules():
+    """``(name, description)`` of every module of the reference that imports here."""
+    found = list(MODULES)
+    for name, text in OPTIONAL_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        found.append((name, text))
+    return found
+
+
+def public_names(module_name):
+    """The names the reference lists for a module: its ``__all__``, sorted."""
+    module = importlib.import_module(module_name)
+    return sorted(module.__all__, key=lambda n: (n.lower(), n))
+
+
+def kind(obj):
+    """How autodoc documents ``obj``: 'module', 'class', 'function' or 'data'."""
+    if isinstance(obj, types.ModuleType):
+        return "module"
+    if inspect.isclass(obj):
+        return "class"
+    if inspect.isroutine(obj) and not isinstance(obj, functools.partial):
+        return "function"
+    return "data"
+
+
+def foreign(obj):
+    """The library owning ``obj`` when plax re-exports it unchanged (NumPy's scalar
+    types, ``printoptions``, ...), else None: its page says so instead of rendering that
+    library's docstring, whose cross-references point into that library's docs."""
+    owner = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return owner if owner in ("numpy", "ml_dtypes") else None
+
+
+def docstring(module_name, name):
+    """The text documenting ``module_name.name``, or '' when there is none."""
+    obj = getattr(importlib.import_module(module_name), name)
+    if kind(obj) == "data":
+        return DATA_DOCS.get(f"{module_name}.{name}", "")
+    if foreign(obj):
+        return f"``{foreign(obj)}.{obj.__name__}``, re-exported unchanged."
+    return inspect.getdoc(obj) or ""
+
+
+def _summary(module_name, name):
+    text = docstring(module_name, name).strip()
+    first = " ".join(text.split("\n\n")[0].split())
+    return first[:-1] if first.endswith("::") else first  # no literal block in a table
+
+
+def _submodules(module_name, listed):
+    """Module-valued public names that get a section of this page (not a page of their own)."""
+    module = importlib.import_module(module_name)
+    return [n for n in public_names(module_name)
+            if kind(getattr(module, n)) == "module" and f"{module_name}.{n}" not in listed]
+
+
+def _entries(module_name, names, listed, lines, seen):
+    """The summary table, then one entry per name, of ``names`` in ``module_name``.
+
+    ``seen`` maps id(class) -> the first name it was documented under: a class
+    re-exported by two modules is described once (Sphinx indexes a class under its
+    canonical name too) and the second table links to the first."""
+    module = importlib.import_module(module_name)
+    rows = []
+    for name in names:
+        obj = getattr(module, name)
+        k = kind(obj)
+        full = f"{module_name}.{name}"
+        if k == "module":
+            target = full if full in listed else obj.__name__
+            rows.append((f":doc:`{name} <{target}>`" if target in listed
+                         else f":py:mod:`{name} <{full}>`", _module_text(obj)))
+        else:
+            target = seen.get(id(obj), full) if k == "class" else full
+            rows.append((f":py:obj:`{name} <{target}>`", _summary(module_name, name)))
+    if rows:
+        lines += [".. list-table::", "   :widths: 30 70", ""]
+        for link, text in rows:
+            lines += [f"   * - {link}", f"     - {text or ' '}"]
+        lines.append("")
+    for name in names:
+        obj = getattr(module, name)
+        k = kind(obj)
+        if k == "module":
+            continue
+        if k == "class" and id(obj) in seen:
+            continue
+        if k == "class":
+            seen[id(obj)] = f"{module_name}.{name}"
+        if k == "data" or foreign(obj):
+            directive = {"data": "data", "class": "class", "function": "function"}[k]
+            lines += [f".. py:{directive}:: {name}", "",
+                      f"   {docstring(module_name, name)}", ""]
+        else:
+            lines += [f".. auto{k}:: {name}", ""]
+
+
+def _module_text(module):
+    doc = inspect.getdoc(module) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def render(module_name, description, listed, seen):
+    """The reST source of the page of ``module_name``."""
+    title = f"``{module_name}``"
+    lines = [title, "=" * len(title), "", f".. py:module:: {module_name}", "",
+             description, "", f".. currentmodule:: {module_name}", ""]
+    subs = _submodules(module_name, listed)
+    names = public_names(module_name)
+    _entries(module_name, names, listed, lines, seen)
+    for sub in subs:
+        full = f"{module_name}.{sub}"
+        heading = f"``{full}``"
+        lines += [heading, "-" * len(heading), "", f".. py:module:: {full}", "",
+                  _module_text(importlib.import_module(full)), "",
+                  f".. currentmodule:: {full}", ""]
+        _entries(full, public_names(full), listed, lines, seen)
+    return "\n".join(lines) + "\n"
+
+
+def reference_names():
+    """Every ``module.name`` the reference documents (for the coverage test)."""
+    listed = {name for name, _ in available_modules()}
+    out = set()
+    for module_name in listed:
+        out.update(f"{module_name}.{n}" for n in public_names(module_name))
+        for sub in _submodules(module_name, listed):
+            full = f"{module_name}.{sub}"
+            out.update(f"{full}.{n}" for n in public_names(full))
+    return out
+
+
+def write_pages(outdir):
+    """Write ``index.rst`` and one page per module into ``outdir``; skip unchanged files."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    modules = available_modules()
+    listed = {name for name, _ in modules}
+    pages = {"index": _index(modules)}
+    seen = {}
+    for name, text in modules:
+        pages[name] = render(name, text, listed, seen)
+    for stale in outdir.glob("*.rst"):
+        if stale.stem not in pages:
+            stale.unlink()
+    for stem, text in pages.items():
+        path = outdir / f"{stem}.rst"
+        if not path.exists() or path.read_text() != text:  # unchanged: no rebuild
+            path.write_text(text)
+
+
+def _index(modules):
+    lines = ["API reference", "=============", "",
+             "Every public name of plax, generated from the modules' docstrings.", "",
+             ".. list-table::", "   :widths: 30 70", ""]
+    for name, text in modules:
+        lines += [f"   * - :doc:`{name}`", f"     - {text}"]
+    lines += ["", ".. toctree::", "   :hidden:", ""]
+    lines += [f"   {name}" for name, _ in modules]
+    return "\n".join(lines) + "\n"
+
+
+def _on_builder_inited(app):
+    write_pages(Path(app.srcdir) / "api")
+
+
+def setup(app):
+    app.connect("builder-inited", _on_builder_inited)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
