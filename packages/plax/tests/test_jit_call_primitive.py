@@ -206,3 +206,33 @@ def test_custom_rules_still_apply_through_jit():
     assert grad(jf)(X) == 10.0
     np.testing.assert_allclose(vmap(grad(jf))(XS), [10.0] * 3)
     np.testing.assert_allclose(jit(vmap(grad(jit(f))))(XS), [10.0] * 3)
+
+
+def test_eager_grad_of_jit_transforms_the_call_once_per_signature(monkeypatch):
+    """The JVP, partial evaluation and transpose of a call are built once; later eager
+    ``grad(jit(f))`` calls reuse them (and so hit the compiled executables)."""
+    from plax_autodiff.rules import higher_order
+
+    builds = {"jvp": 0, "partial_eval": 0, "trace": 0}
+    for attr, name in (("jvp_jaxpr", "jvp"), ("partial_eval_jaxpr", "partial_eval"),
+                       ("trace_to_jaxpr", "trace")):
+        real = getattr(higher_order, attr)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            builds[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(higher_order, attr, spy)
+    jf, traces = counted()
+    g = grad(lambda x: jf(x) * jf(x))
+    first = g(X)
+    after_first = dict(builds)
+    assert all(after_first.values()), after_first
+    for x in (X, np.float32(-1.3)):
+        np.testing.assert_allclose(g(x), 8 * np.sin(x) * np.cos(x), rtol=1e-5)
+    assert builds == after_first
+    assert traces[0] == 1
+    np.testing.assert_allclose(first, 8 * np.sin(X) * np.cos(X), rtol=1e-5)
+    plax.clear_caches()
+    g(X)
+    assert builds["jvp"] == after_first["jvp"] + 1

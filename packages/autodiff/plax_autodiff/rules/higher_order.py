@@ -29,6 +29,8 @@ would not match a transformed callee).
 
 from __future__ import annotations
 
+from plax_core.caches import LRUCache
+from plax_core.config import config, executable_cache_size
 from plax_core.extend import (
     JVP,
     PARTIAL_EVAL,
@@ -73,6 +75,29 @@ def close(jaxpr: Jaxpr, consts) -> tuple[ClosedJaxpr, list]:
             [c for c, t in zip(consts, lifted) if t])
 
 
+# (table, callee, masks...) -> the transformed callee: eager ``grad(jit(f))`` transforms
+# the call once per signature, and the rebound call hits its compiled executable.
+_TRANSFORMED = LRUCache(executable_cache_size)
+
+
+def memo(key, build):
+    """``build()`` (a tuple whose second item is the leading operands ``close`` gave)
+    once per ``key`` and trace context; results that close over tracers belong to one
+    trace and are rebuilt each time."""
+    key = (*key, config.trace_context())
+    found = _TRANSFORMED.get(key)
+    if found is not None:
+        return found
+    value = build()
+    if not value[1] and not any(_has_tracer_consts(v) for v in value):
+        _TRANSFORMED.put(key, value)
+    return value
+
+
+def _has_tracer_consts(value) -> bool:
+    return isinstance(value, ClosedJaxpr) and any(isinstance(c, Tracer) for c in value.consts)
+
+
 def rebind(prim, operands, params, closed: ClosedJaxpr, leading) -> list:
     """``prim`` bound again with ``closed`` as its callee and ``leading`` operands first."""
     new = {**params, prim.callee: closed}
@@ -84,10 +109,14 @@ def rebind(prim, operands, params, closed: ClosedJaxpr, leading) -> list:
 def _jvp_rule(prim):
     def rule(primals, tangents, **params):
         closed = params[prim.callee]
-        nonzeros = [not is_zero(t) and is_differentiable_dtype(a.dtype)
-                    for t, a in zip(tangents, closed.in_avals)]
-        jvp_closed, out_nonzeros = jvp_jaxpr(closed, nonzeros, instantiate_out=False)
-        new, leading = close(jvp_closed.jaxpr, jvp_closed.consts)
+        nonzeros = tuple(not is_zero(t) and is_differentiable_dtype(a.dtype)
+                         for t, a in zip(tangents, closed.in_avals))
+
+        def build():
+            jvp_closed, out_nonzeros = jvp_jaxpr(closed, nonzeros, instantiate_out=False)
+            return (*close(jvp_closed.jaxpr, jvp_closed.consts), out_nonzeros)
+
+        new, leading, out_nonzeros = memo((JVP, closed, nonzeros), build)
         nz_tangents = [instantiate(t) for t, nz in zip(tangents, nonzeros) if nz]
         outs = rebind(prim, [*primals, *nz_tangents], params, new, leading)
         n = len(closed.out_avals)
@@ -103,8 +132,13 @@ def _partial_eval_rule(prim):
         if not any(unknowns):
             return prim.bind(*[t.const for t in tracers], **params)
         closed = params[prim.callee]
-        known, unknown, out_unknowns, num_res = partial_eval_jaxpr(closed, unknowns)
-        known_jaxpr, leading = close(known.jaxpr, known.consts)
+
+        def build():
+            known, unknown, out_unknowns, num_res = partial_eval_jaxpr(closed, unknowns)
+            return (*close(known.jaxpr, known.consts), unknown, out_unknowns, num_res)
+
+        known_jaxpr, leading, unknown, out_unknowns, num_res = memo(
+            (PARTIAL_EVAL, closed, tuple(unknowns)), build)
         known_outs = rebind(prim, [t.const for t in tracers if t.is_known], params,
                             known_jaxpr, leading)
         n_known = len(known_outs) - num_res
@@ -138,11 +172,16 @@ def _transpose_rule(prim):
             zero_out[:] = [is_zero(g) for g in got]
             return [g for g in got if not is_zero(g)]
 
-        avals = [get_aval(x) for x in (*defined, *ct_in)]
-        jaxpr, consts = trace_to_jaxpr(transposed, avals)
-        new, leading = close(jaxpr, consts)
+        avals = tuple(get_aval(x) for x in (*defined, *ct_in))
+
+        def build():
+            jaxpr, consts = trace_to_jaxpr(transposed, list(avals))
+            return (*close(jaxpr, consts), tuple(zero_out))
+
+        new, leading, zero_out[:] = memo(
+            (TRANSPOSE, closed, tuple(linear), tuple(ct_mask), avals), build)
         outs = iter(rebind(prim, [*defined, *ct_in], params, new, leading)
-                    if jaxpr.outvars else [])
+                    if new.jaxpr.outvars else [])
         linear_cts = iter(Zero(a.aval) if z else next(outs)
                           for a, z in zip([a for a in args if is_undefined(a)], zero_out))
         return [next(linear_cts) if u else None for u in linear]
