@@ -189,7 +189,8 @@ def linearize_flat(fun: Callable, primals: Sequence, diff_mask: Sequence[bool],
 
 def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool] | None = None,
               prune_constvars: bool = False):
-    """Drop equations (and, optionally, constants) that no used output depends on.
+    """Drop equations (and, optionally, constants) that no used output depends on,
+    keeping those of primitives with side effects (``has_side_effects``: callbacks).
 
     Returns ``(new_jaxpr, used_constvars)`` where ``used_constvars`` says which
     constvars the new jaxpr still reads (all of them unless ``prune_constvars``).
@@ -199,7 +200,8 @@ def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool] | None = None,
     live = {v for v in outvars if isinstance(v, Var)}
     kept = []
     for eqn in reversed(jaxpr.eqns):
-        if any(v in live for v in eqn.outvars if not isinstance(v, DropVar)):
+        if getattr(eqn.primitive, "has_side_effects", False) or any(
+                v in live for v in eqn.outvars if not isinstance(v, DropVar)):
             kept.append(eqn)
             live.update(v for v in eqn.invars if isinstance(v, Var))
     kept.reverse()

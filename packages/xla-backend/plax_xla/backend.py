@@ -210,7 +210,7 @@ class XlaBackend(Backend):
         if isinstance(primitive, HigherOrderPrimitive) and primitive.callee is not None:
             return _Entry(fallback=self._eval_call)
         rule = lowering_rules().get(primitive)
-        if rule is None:
+        if rule is None or getattr(primitive, "runs_on_host", False):
             if primitive.impl is not None:
                 return _Entry(fallback=self._host_fallback)
             raise MissingRuleError("lowering", primitive)

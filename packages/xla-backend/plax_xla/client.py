@@ -39,7 +39,7 @@ import numpy as np
 from plax_core.caches import LRUCache
 from plax_core.config import executable_cache_size
 
-from . import compile_cache
+from . import callbacks, compile_cache
 
 JAXLIB_VERSION = "0.10.2"
 
@@ -146,6 +146,10 @@ class DeviceContext:
 
     def _load_or_compile(self, module_text, device):
         options = compile_options()
+        if callbacks.has_callbacks(module_text):      # host functions: this process only
+            compile_cache.STATS["compiled"] += 1
+            return callbacks.compile_with_callbacks(self.client, module_text,
+                                                    self.device_list(device), options)
         directory = compile_cache.cache_dir()
         key = None
         if directory is not None:

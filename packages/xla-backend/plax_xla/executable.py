@@ -19,6 +19,7 @@ from plax_core.core import get_aval
 
 from . import client
 from .backend import XlaBackend, check_nans, deleted_error
+from .callbacks import has_callbacks
 from .mlir import FunctionBuilder, aval_ty, lower_jaxpr, module_text
 
 
@@ -38,7 +39,7 @@ class Executable:
     """One compiled program: call it with the flat argument buffers."""
 
     __slots__ = ("backend", "exe", "text", "const_bufs", "handlers", "out_avals",
-                 "out_tree", "in_avals", "single_out", "donates")
+                 "out_tree", "in_avals", "single_out", "donates", "host_callbacks")
 
     def __init__(self, backend: XlaBackend, text: str, consts: Sequence, in_avals,
                  out_avals, out_tree, donates: bool = False):
@@ -52,13 +53,20 @@ class Executable:
         self.out_tree = out_tree
         self.single_out = tree_util.treedef_is_leaf(out_tree) and len(out_avals) == 1
         self.donates = donates
+        self.host_callbacks = has_callbacks(text)
 
     def call_flat(self, bufs: list) -> list[Array]:
         """The outputs (flat list of Arrays) for the flat argument buffers ``bufs``."""
         if self.const_bufs:
             bufs = self.const_bufs + bufs
         try:
-            outs = self.exe.execute_sharded(bufs).consume_with_handlers(self.handlers)
+            if self.host_callbacks:     # return once its callbacks have run
+                results = self.exe.execute_sharded(bufs, with_tokens=True)
+                token = results.consume_token()
+                outs = results.consume_with_handlers(self.handlers)
+                token.block_until_ready()
+            else:
+                outs = self.exe.execute_sharded(bufs).consume_with_handlers(self.handlers)
         except client.JaxRuntimeError:
             if any(b.is_deleted() for b in bufs):
                 raise deleted_error() from None

@@ -12,7 +12,7 @@ from ..core import Primitive
 
 FAMILIES = ("elementwise", "elementwise_math", "structural", "reductions", "windowed",
             "control_flow", "indexing", "sorting", "cumulative", "linalg", "fft",
-            "higher_order")
+            "higher_order", "callback")
 
 
 def family_modules() -> list:
