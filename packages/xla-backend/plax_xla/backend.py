@@ -78,15 +78,15 @@ class XlaBackend(Backend):
         self._cache = LRUCache(executable_cache_size)
         self._constants = LRUCache(_SMALL_CACHE_SIZE)   # folded small constants
         self._scalars = LRUCache(_SMALL_CACHE_SIZE)     # Python scalars on the device
-        self._debug_nans = bool(config.read("debug_nans"))
+        self._debug_nans = bool(config.read("debug_nans") or config.read("debug_infs"))
         config.on_change(self._config_changed)
 
     def __repr__(self):
         return f"XlaBackend(platform={self.platform!r}, devices={len(self.context.devices)})"
 
     def _config_changed(self, name, value):
-        if name == "debug_nans":
-            self._debug_nans = bool(value)
+        if name in ("debug_nans", "debug_infs"):
+            self._debug_nans = bool(config.read("debug_nans") or config.read("debug_infs"))
 
     # ------------------------------------------------------------------ devices
 
@@ -278,12 +278,9 @@ def _device_of(x):
 
 
 def check_nans(what, outs):
-    for o in outs:
-        if o.dtype.kind in "fc" or o.dtype.name == "bfloat16":
-            if np.isnan(np.asarray(o, dtype=np.complex128 if o.dtype.kind == "c"
-                                   else np.float64)).any():
-                raise FloatingPointError(f"invalid value (nan) encountered in {what} "
-                                         f"(config debug_nans is on)")
+    """FloatingPointError for a NaN (``debug_nans``) or inf (``debug_infs``) output."""
+    from .debug_nans import check
+    check(what, outs)
 
 
 def lower_primitive(primitive, avals_in, avals_out, params) -> str:

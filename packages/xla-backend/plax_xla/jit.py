@@ -245,10 +245,18 @@ class JitFunction:
             else:
                 hit = self._fast.get(tuple(key))
                 if hit is not None and hit[0] is config.trace_context():
-                    return hit[1].call([a._value for a in args])
+                    try:
+                        return hit[1].call([a._value for a in args])
+                    except FloatingPointError as e:     # debug_nans: find the op
+                        from .debug_nans import rerun_op_by_op
+                        rerun_op_by_op(self, args, kwargs, e)
         exe, flat = self._executable(backend, args, kwargs)
         bufs = [backend.buffer(x)[0] for x in flat]
-        return exe.call(bufs)
+        try:
+            return exe.call(bufs)
+        except FloatingPointError as e:                 # debug_nans: find the op
+            from .debug_nans import rerun_op_by_op
+            rerun_op_by_op(self, args, kwargs, e)
 
     def _stage(self, args, kwargs):
         """``jit_p`` bound on the arguments (tracers of an outer transformation)."""

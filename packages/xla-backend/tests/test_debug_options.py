@@ -131,3 +131,34 @@ def test_logging_options_do_not_invalidate_caches():
                          compilation_cache=False):
         f(np.ones(2, np.float32))
     assert f._cache_size() == 1
+
+
+def _log_of_shifted(x):
+    y = x * 2.0
+    z = lax.log(y - 4.0)          # the line debug_nans must name
+    return z + 1.0
+
+
+_LOG_LINE = _log_of_shifted.__code__.co_firstlineno + 2
+
+
+@pytest.mark.parametrize("option,value,kind", [("jax_debug_nans", 1.0, "nan"),
+                                               ("jax_debug_infs", 2.0, "inf")])
+def test_debug_nans_names_the_primitive_and_the_line(option, value, kind):
+    f = jit(_log_of_shifted)
+    assert np.isnan(float(f(np.float32(1.0))))           # off: no check
+    with config.override(**{option: True}):
+        for _ in range(2):                                # the slow and the fast path
+            with pytest.raises(FloatingPointError) as info:
+                f(plax_core.device_put(np.float32(value)))
+            msg = str(info.value)
+            assert msg.startswith(f"invalid value ({kind}) encountered in log at ")
+            assert f"{__file__}:{_LOG_LINE} (_log_of_shifted)" in msg
+        assert float(f(np.float32(5.0))) == pytest.approx(np.log(6.0) + 1)
+
+
+def test_debug_nans_eagerly():
+    with config.override(debug_nans=True):
+        with pytest.raises(FloatingPointError, match=r"encountered in sqrt at .*"
+                                                     r"test_debug_options.py"):
+            lax.sqrt(plax_core.device_put(np.float32(-1.0)))
