@@ -498,6 +498,14 @@ class Compiled:
     def as_text(self) -> str:
         return self._exe.text
 
+    def cost_analysis(self) -> dict:
+        """XLA's cost estimates (``flops``, ``bytes accessed``, ...), as JAX returns them."""
+        return dict(self._exe.exe.cost_analysis())
+
+    def memory_analysis(self):
+        """XLA's ``CompiledMemoryStats``: argument, output, temporary and code sizes."""
+        return self._exe.exe.get_compiled_memory_stats()
+
     def __call__(self, *args, **kwargs):
         jitted = self._jitted
         (key, flat, in_tree, avals, *_rest) = jitted._key(args, kwargs)

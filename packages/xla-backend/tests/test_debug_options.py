@@ -162,3 +162,18 @@ def test_debug_nans_eagerly():
         with pytest.raises(FloatingPointError, match=r"encountered in sqrt at .*"
                                                      r"test_debug_options.py"):
             lax.sqrt(plax_core.device_put(np.float32(-1.0)))
+
+
+def test_aot_lower_compile_and_analyses():
+    f = jit(lambda x: x * 2.0 + 1.0)
+    x = np.ones(4, np.float32)
+    lowered = f.lower(x)
+    assert "stablehlo.multiply" in lowered.as_text()
+    compiled = lowered.compile()
+    cost = compiled.cost_analysis()
+    assert cost["flops"] == 8.0                     # 4 multiplies + 4 adds
+    mem = compiled.memory_analysis()
+    assert mem.argument_size_in_bytes == 16 and mem.output_size_in_bytes == 16
+    np.testing.assert_array_equal(np.asarray(compiled(x)), x * 2 + 1)
+    names = [e.primitive.name for e in f.trace(x).jaxpr.eqns]
+    assert "mul" in names and names[-1] == "add"
