@@ -3,14 +3,26 @@
 This meta-package gives the single ``plax`` namespace over the plax packages:
 ``from plax import grad, jit, vmap, random``, ``import plax.numpy as jnp``,
 ``plax.lax``, ``plax.scipy``, ``plax.nn``, ``plax.tree``, ``plax.tree_util``,
-``plax.errors``, ``plax.stax``,
+``plax.errors``, ``plax.debug``, ``plax.experimental``, ``plax.stax``,
 ``plax.optimizers``, ``plax.config``. It holds no code of its own: every name is the
 very object of the package that implements it (plax-core, plax-autodiff,
 plax-batching, plax-xla, plax-numpy, plax-random, plax-stax, plax-optimizers).
 """
 
 # The submodules reachable as attributes right after ``import plax``, as in JAX.
-from plax import dtypes, errors, lax, nn, numpy, random, scipy, tree, tree_util
+from plax import (
+    debug,
+    dtypes,
+    errors,
+    experimental,
+    lax,
+    nn,
+    numpy,
+    random,
+    scipy,
+    tree,
+    tree_util,
+)
 from plax_autodiff import (
     checkpoint,
     custom_jvp,
@@ -39,7 +51,9 @@ from plax_core import (
     eval_shape,
     make_jaxpr,
 )
+from plax_core.callbacks import effects_barrier, pure_callback
 from plax_core.config import config
+from plax_core.eval_control import disable_jit, ensure_compile_time_eval
 from plax_xla import jit
 
 __version__ = "0.1.0"
@@ -60,6 +74,12 @@ __all__ = [
     "remat",
     "vmap",
     "jit",
+    # debugging and callbacks
+    "debug",
+    "pure_callback",
+    "effects_barrier",
+    "disable_jit",
+    "ensure_compile_time_eval",
     # jaxprs, arrays and devices
     "make_jaxpr",
     "eval_jaxpr",
@@ -76,6 +96,7 @@ __all__ = [
     # submodules
     "dtypes",
     "errors",
+    "experimental",
     "lax",
     "nn",
     "numpy",
