@@ -39,12 +39,22 @@ MODULES = [
     ("plax.errors", "The exception classes plax raises (JAX's classes)."),
     ("plax.stax", "Neural-network layers as ``(init_fun, apply_fun)`` pairs."),
     ("plax.optimizers", "Optimizers as ``(init_fun, update_fun, get_params)`` triples."),
+    ("plax.ops", "JAX's 2019 indexed updates (``index_update``, ...), aliases of ``x.at``."),
+    ("plax.test_util", "``check_grads``: derivatives checked against finite differences."),
     ("plax_core.extend", "The plugin contract: everything a plugin may use."),
 ]
-# Documented once they exist (packages that other work adds).
+# Public modules documented under another name (the coverage test checks the list).
+ALIASES = {
+    "plax.example_libraries": "the package holding the two aliases below",
+    "plax.example_libraries.stax": "plax.stax",
+    "plax.example_libraries.optimizers": "plax.optimizers",
+}
+# Documented once they exist (modules that other work adds).
 OPTIONAL_MODULES = [
     ("plax.sharding", "Shardings of arrays over devices."),
     ("plax.distributed", "Several processes, one program."),
+    ("plax.debug", "Printing and callbacks from inside transformed code."),
+    ("plax.experimental", "JAX's ``jax.experimental`` names plax provides."),
 ]
 
 # Module attributes that are not functions or classes, so carry no docstring of their own.
@@ -75,13 +85,28 @@ DATA_DOCS = {
         "Softplus": "plax.nn.softplus", "Sigmoid": "plax.nn.sigmoid", "Elu": "plax.nn.elu",
         "LeakyRelu": "plax.nn.leaky_relu", "Selu": "plax.nn.selu",
         "Gelu": "plax.nn.gelu"}.items()},
-    "plax_core.extend.SUPPORTED_DTYPES": "Every dtype a backend is expected to handle.",
-    "plax_core.extend.weak_types": "The Python scalar types whose values are weakly typed.",
     "plax_core.extend.FAMILIES": "The primitive families, in the order rule files follow.",
     "plax_core.extend.RULE_TABLES": "The names of the rule tables a plugin may fill.",
     **{f"plax_core.extend.{n}": f"The name of the ``{n.lower()}`` rule table "
        "(``registry.rules(...)``)."
        for n in ("BATCHING", "JVP", "LOWERING", "PARTIAL_EVAL", "TRANSPOSE")},
+    "plax.lax.ConvGeneralDilatedDimensionNumbers": "The type of ``dimension_numbers`` of "
+        "``conv_general_dilated``: None, a ``ConvDimensionNumbers`` or three layout strings.",
+    "plax.lax.DotDimensionNumbers": "The type of ``dimension_numbers`` of ``dot_general``: "
+        "``((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))``.",
+    "plax.lax.PrecisionLike": "The type of a ``precision`` argument: None, a ``Precision``, "
+        "a string, or a pair of them.",
+    "plax.tree_util.KeyPath": "The type of a key path: a tuple of key entries.",
+    "plax.dtypes.SUPPORTED_DTYPES": "Every dtype a plax array may have.",
+    "plax.dtypes.weak_types": "The Python scalar types whose values are weakly typed.",
+    "plax.stax.Conv": "A 2-d convolution layer: ``GeneralConv`` with NHWC inputs and HWIO "
+        "kernels, ``Conv(out_chan, filter_shape, strides, padding)``.",
+    "plax.stax.Conv1DTranspose": "A 1-d transposed convolution layer: "
+        "``GeneralConvTranspose`` with NHC inputs and HIO kernels.",
+    "plax.stax.ConvTranspose": "A 2-d transposed convolution layer: "
+        "``GeneralConvTranspose`` with NHWC inputs and HWIO kernels.",
+    "plax.ops.index": "Index builder for the ``index_*`` functions: ``index[1:, 2]`` is "
+        "``(slice(1, None), 2)``.",
     "plax_core.extend.hookimpl": "Decorator marking a plugin module's hook "
                                  "implementations (pluggy's ``HookimplMarker('plax')``).",
 }
@@ -100,9 +125,16 @@ def available_modules():
 
 
 def public_names(module_name):
-    """The names the reference lists for a module: its ``__all__``, sorted."""
+    """The names the reference lists for a module, sorted: its ``__all__``, plus the
+    functions and classes of plax that the module binds itself outside ``__all__``
+    (``plax.lax.betainc`` is plax-numpy's, bound by the meta-package's ``plax.lax``)."""
     module = importlib.import_module(module_name)
-    return sorted(module.__all__, key=lambda n: (n.lower(), n))
+    names = set(module.__all__)
+    for name, obj in vars(module).items():
+        if (not name.startswith("_") and kind(obj) in ("class", "function")
+                and (getattr(obj, "__module__", None) or "").startswith("plax")):
+            names.add(name)
+    return sorted(names, key=lambda n: (n.lower(), n))
 
 
 def kind(obj):

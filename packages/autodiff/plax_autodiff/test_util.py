@@ -19,6 +19,8 @@ from plax_core.core import get_aval
 from . import api
 from .tangents import float0, is_differentiable_dtype
 
+__all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp"]
+
 EPS = 1e-4
 
 _TOLERANCE = {

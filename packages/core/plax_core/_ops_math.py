@@ -37,11 +37,13 @@ from .core import get_aval
 # ------------------------------------------------------------------ binary ops
 
 def add(x, y):
+    """Elementwise ``x + y`` with NumPy broadcasting and JAX's type promotion."""
     x, y = promote_args("add", x, y)
     return lax.bitwise_or(x, y) if dtype_kind(x) == "b" else lax.add(x, y)
 
 
 def subtract(x, y):
+    """Elementwise ``x - y`` with NumPy broadcasting and JAX's type promotion."""
     x, y = promote_args("subtract", x, y)
     if dtype_kind(x) == "b":
         raise TypeError("subtract: the `-` operator is not supported for boolean arrays; "
@@ -50,11 +52,13 @@ def subtract(x, y):
 
 
 def multiply(x, y):
+    """Elementwise ``x * y`` with NumPy broadcasting and JAX's type promotion."""
     x, y = promote_args("multiply", x, y)
     return lax.bitwise_and(x, y) if dtype_kind(x) == "b" else lax.mul(x, y)
 
 
 def true_divide(x, y):
+    """Elementwise true division ``x / y``; integers promote to the default float."""
     x, y = promote_args_inexact("true_divide", x, y)
     return lax.div(x, y)
 
@@ -63,6 +67,7 @@ divide = true_divide
 
 
 def floor_divide(x, y):
+    """Elementwise ``x // y``, rounding toward negative infinity as NumPy does."""
     x, y = promote_args_numeric("floor_divide", x, y)
     kind = dtype_kind(x)
     if kind == "u":
@@ -107,6 +112,7 @@ mod = remainder
 
 
 def divmod(x, y):  # noqa: A001  (NumPy's name)
+    """``(floor_divide(x, y), remainder(x, y))`` elementwise, as ``numpy.divmod``."""
     x, y = promote_args_numeric("divmod", x, y)
     if dtype_kind(x) == "f":
         return _float_divmod(x, y)
@@ -135,11 +141,13 @@ def power(x, y):
 
 
 def maximum(x, y):
+    """Elementwise maximum; NaN wins, as in NumPy."""
     x, y = promote_args("maximum", x, y)
     return lax.bitwise_or(x, y) if dtype_kind(x) == "b" else lax.max(x, y)
 
 
 def minimum(x, y):
+    """Elementwise minimum; NaN wins, as in NumPy."""
     x, y = promote_args("minimum", x, y)
     return lax.bitwise_and(x, y) if dtype_kind(x) == "b" else lax.min(x, y)
 
@@ -169,6 +177,7 @@ def _bitwise(name, laxfn):
                               "boolean dtypes)", x)
         return laxfn(x, y)
     bitwise.__name__ = bitwise.__qualname__ = name
+    bitwise.__doc__ = f"Elementwise ``{name}`` of integer or boolean arrays, as ``numpy.{name}``."
     return bitwise
 
 
@@ -183,6 +192,7 @@ def _logical(name, laxfn):
         x, y = promote_shapes(name, to_bool(x), to_bool(y))
         return laxfn(x, y)
     logical.__name__ = logical.__qualname__ = name
+    logical.__doc__ = f"Elementwise ``{name}`` of the truth values of ``x`` and ``y``."
     return logical
 
 
@@ -192,6 +202,7 @@ logical_xor = _logical("logical_xor", lax.bitwise_xor)
 
 
 def logical_not(x):
+    """Elementwise truth of ``not x``, as a boolean array."""
     return lax.bitwise_not(to_bool(operand(x, "logical_not")))
 
 
@@ -203,10 +214,12 @@ def _shift(name, x, y):
 
 
 def left_shift(x, y):
+    """Elementwise ``x << y``, as ``numpy.bitwise_left_shift``."""
     return lax.shift_left(*_shift("left_shift", x, y))
 
 
 def right_shift(x, y):
+    """Elementwise ``x >> y`` (arithmetic for signed integers)."""
     x, y = _shift("right_shift", x, y)
     shift = lax.shift_right_logical if dtype_kind(x) == "u" else lax.shift_right_arithmetic
     return shift(x, y)
@@ -215,6 +228,7 @@ def right_shift(x, y):
 # ------------------------------------------------------------------ unary ops
 
 def negative(x):
+    """Elementwise ``-x``."""
     (x,) = promote_dtypes(operand(x, "negative"))
     if dtype_kind(x) == "b":
         raise TypeError("negative: the `-` operator is not supported for boolean arrays; "
@@ -223,6 +237,7 @@ def negative(x):
 
 
 def positive(x):
+    """Elementwise ``+x``: a copy of ``x``."""
     (x,) = promote_dtypes(operand(x, "positive"))
     if dtype_kind(x) == "b":
         raise TypeError("positive: the unary `+` operator is not supported for boolean "
@@ -231,6 +246,7 @@ def positive(x):
 
 
 def invert(x):
+    """Elementwise bitwise NOT (``~x``), as ``numpy.bitwise_invert``."""
     (x,) = promote_dtypes(operand(x, "invert"))
     if dtype_kind(x) not in "biu":
         raise _type_error("invert", "floating point or complex arguments (`~` needs integer "
@@ -242,6 +258,7 @@ bitwise_not = invert
 
 
 def absolute(x):
+    """Elementwise absolute value, as ``numpy.abs`` (the modulus for complex inputs)."""
     (x,) = promote_dtypes(operand(x, "absolute"))
     return as_array(x) if dtype_kind(x) in "bu" else lax.abs(x)
 
@@ -250,6 +267,7 @@ abs = absolute  # noqa: A001
 
 
 def conj(x):
+    """Elementwise complex conjugate; real inputs are returned as they are."""
     (x,) = promote_dtypes(operand(x, "conj"))
     return lax.conj(x) if dtype_kind(x) == "c" else as_array(x)
 
@@ -258,11 +276,13 @@ conjugate = conj
 
 
 def real(x):
+    """The real part of each element (``x`` itself for real inputs)."""
     (x,) = promote_dtypes(operand(x, "real"))
     return lax.real(x) if dtype_kind(x) == "c" else as_array(x)
 
 
 def imag(x):
+    """The imaginary part of each element (zeros for real inputs)."""
     (x,) = promote_dtypes(operand(x, "imag"))
     return lax.imag(x) if dtype_kind(x) == "c" else lax.full_like(x, 0)
 

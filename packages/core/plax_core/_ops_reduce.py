@@ -90,31 +90,51 @@ def _reduction(name, x, axis=None, dtype=None, keepdims=False, initial=None, whe
 
 
 def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    """The sum of the elements over ``axis`` (all axes when None), as ``numpy.sum``;
+    ``keepdims`` keeps reduced axes as size 1.
+
+    Differences: small integer types sum in the default integer type, as in JAX.
+    """
     check_out("sum", out)
     return _reduction("sum", x, axis, dtype, keepdims, initial, where)
 
 
 def prod(x, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """The product of the elements over ``axis`` (all axes when None), as ``numpy.prod``;
+    ``keepdims`` keeps reduced axes as size 1.
+    """
     check_out("prod", out)
     return _reduction("prod", x, axis, dtype, keepdims, initial, where)
 
 
 def max(x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    """The maximum over ``axis`` (all axes when None), as ``numpy.max``; ``keepdims`` keeps
+    reduced axes as size 1.
+    """
     check_out("max", out)
     return _reduction("max", x, axis, None, keepdims, initial, where)
 
 
 def min(x, axis=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    """The minimum over ``axis`` (all axes when None), as ``numpy.min``; ``keepdims`` keeps
+    reduced axes as size 1.
+    """
     check_out("min", out)
     return _reduction("min", x, axis, None, keepdims, initial, where)
 
 
 def all(x, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
+    """Whether every element is true over ``axis`` (all axes when None), as ``numpy.all``;
+    ``keepdims`` keeps reduced axes as size 1.
+    """
     check_out("all", out)
     return _reduction("all", x, axis, None, keepdims, None, where)
 
 
 def any(x, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
+    """Whether any element is true over ``axis`` (all axes when None), as ``numpy.any``;
+    ``keepdims`` keeps reduced axes as size 1.
+    """
     check_out("any", out)
     return _reduction("any", x, axis, None, keepdims, None, where)
 
@@ -124,6 +144,11 @@ def _count(shape, axes) -> int:
 
 
 def mean(x, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """The arithmetic mean over ``axis`` (all axes when None), as ``numpy.mean``; ``keepdims``
+    keeps reduced axes as size 1.
+
+    Integers average in the default float type, as in JAX.
+    """
     check_out("mean", out)
     x = operand(x, "mean")
     aval = get_aval(x)
@@ -184,12 +209,22 @@ def _variance(fname, x, axis, dtype, ddof, keepdims, where, correction, root):
 
 def var(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         correction=None):
+    """The variance over ``axis`` (all axes when None), as ``numpy.var``; ``keepdims`` keeps
+    reduced axes as size 1.
+
+    ``ddof`` (or ``correction``) is subtracted from the count in the divisor.
+    """
     check_out("var", out)
     return _variance("var", x, axis, dtype, ddof, keepdims, where, correction, False)
 
 
 def std(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
         correction=None):
+    """The standard deviation over ``axis`` (all axes when None), as ``numpy.std``;
+    ``keepdims`` keeps reduced axes as size 1.
+
+    ``ddof`` (or ``correction``) is subtracted from the count in the divisor.
+    """
     check_out("std", out)
     return _variance("std", x, axis, dtype, ddof, keepdims, where, correction, True)
 
@@ -214,11 +249,13 @@ def _arg_reduction(name, laxfn, x, axis, keepdims):
 
 
 def argmax(x, axis=None, out=None, keepdims=None):
+    """The index of the first maximum along ``axis`` (of the flattened array when None)."""
     check_out("argmax", out)
     return _arg_reduction("argmax", lax.argmax, x, axis, bool(keepdims))
 
 
 def argmin(x, axis=None, out=None, keepdims=None):
+    """The index of the first minimum along ``axis`` (of the flattened array when None)."""
     check_out("argmin", out)
     return _arg_reduction("argmin", lax.argmin, x, axis, bool(keepdims))
 

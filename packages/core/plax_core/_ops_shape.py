@@ -70,10 +70,12 @@ def reshape(x, newshape, order: str = "C"):
 
 
 def ravel(x, order: str = "C"):
+    """``a`` flattened to one dimension (``order='C'`` or ``'F'``)."""
     return reshape(x, (-1,), order)
 
 
 def transpose(x, axes=None):
+    """``a`` with its axes permuted by ``axes`` (reversed when None)."""
     x = operand(x, "transpose")
     nd = len(get_aval(x).shape)
     if axes is None:
@@ -89,6 +91,7 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1, axis2):
+    """``a`` with the axes ``axis1`` and ``axis2`` interchanged."""
     x = operand(x, "swapaxes")
     nd = len(get_aval(x).shape)
     perm = list(range(nd))
@@ -98,6 +101,7 @@ def swapaxes(x, axis1, axis2):
 
 
 def moveaxis(x, source, destination):
+    """``a`` with the axes ``source`` moved to the positions ``destination``."""
     x = operand(x, "moveaxis")
     nd = len(get_aval(x).shape)
     src = reduction_axes_ordered(source, nd, "moveaxis")
@@ -120,6 +124,7 @@ def reduction_axes_ordered(axis, ndim: int, fname: str) -> tuple:
 
 
 def squeeze(x, axis=None):
+    """``a`` without its size-1 axes (only those in ``axis`` when given)."""
     x = operand(x, "squeeze")
     shp = get_aval(x).shape
     if axis is None:
@@ -134,6 +139,7 @@ def squeeze(x, axis=None):
 
 
 def expand_dims(x, axis):
+    """``a`` with new size-1 axes inserted at the positions ``axis``."""
     x = operand(x, "expand_dims")
     nd = len(get_aval(x).shape)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -145,6 +151,7 @@ def expand_dims(x, axis):
 
 
 def broadcast_arrays(*args):
+    """The arrays broadcast against each other to one common shape."""
     args = [operand(a, "broadcast_arrays", i) for i, a in enumerate(args)]
     out = broadcast_shapes(*(get_aval(a).shape for a in args), fname="broadcast_arrays")
     return [broadcast_to(a, out, "broadcast_arrays") for a in args]

@@ -132,14 +132,20 @@ def device_put(x, device=None):
 
 
 def devices(backend: str | None = None) -> list:
+    """The devices of ``backend`` (default: the default backend), as a list."""
     return get_backend().devices()
 
 
 def default_backend() -> str:
+    """The name of the backend eager operations run on (``'cpu'``, ``'gpu'`` or ``'numpy'``)."""
     return get_backend().platform
 
 
 def block_until_ready(x):
+    """Wait until every array in the pytree ``x`` is computed; returns ``x``.
+
+    plax dispatches work asynchronously, as JAX does: time a computation only after this.
+    """
     for leaf in tree_util.tree_leaves(x):
         if hasattr(leaf, "block_until_ready"):
             leaf.block_until_ready()

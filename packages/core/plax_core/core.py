@@ -313,6 +313,9 @@ class Tracer:
 
 
 def full_lower(x):
+    """``val`` unwrapped from its tracer when that tracer carries nothing of its
+    transformation.
+    """
     return x.full_lower() if isinstance(x, Tracer) else x
 
 
@@ -384,6 +387,9 @@ def new_base_main(trace_type: type, payload: Any = None):
 
 
 def find_top_trace(args) -> Trace:
+    """The trace of the innermost transformation among ``xs``' tracers (the eager trace when
+    none).
+    """
     top = _state.dynamic[-1]
     for x in args:
         if isinstance(x, Tracer):

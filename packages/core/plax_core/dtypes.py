@@ -168,18 +168,22 @@ def check_user_dtype(dtype: Any, fun_name: str | None = None) -> np.dtype | None
 
 
 def default_int_dtype() -> np.dtype:
+    """``int64`` when x64 is enabled, else ``int32``."""
     return _I8 if _x64() else _I4
 
 
 def default_uint_dtype() -> np.dtype:
+    """``uint64`` when x64 is enabled, else ``uint32``."""
     return _U8 if _x64() else _U4
 
 
 def default_float_dtype() -> np.dtype:
+    """``float64`` when x64 is enabled, else ``float32``."""
     return _F8 if _x64() else _F4
 
 
 def default_complex_dtype() -> np.dtype:
+    """``complex128`` when x64 is enabled, else ``complex64``."""
     return _C16 if _x64() else _C8
 
 
@@ -412,22 +416,27 @@ def is_int(x: Any) -> bool:
 
 
 def is_signed(x: Any) -> bool:
+    """Whether ``dtype`` is a signed integer type."""
     return issubdtype(x, np.signedinteger)
 
 
 def is_unsigned(x: Any) -> bool:
+    """Whether ``dtype`` is an unsigned integer type."""
     return issubdtype(x, np.unsignedinteger)
 
 
 def is_complex(x: Any) -> bool:
+    """Whether ``dtype`` is a complex type."""
     return issubdtype(x, np.complexfloating)
 
 
 def is_bool(x: Any) -> bool:
+    """Whether ``dtype`` is the boolean type."""
     return issubdtype(x, np.bool_)
 
 
 def is_inexact(x: Any) -> bool:
+    """Whether ``dtype`` is a float or complex type."""
     return issubdtype(x, np.inexact)
 
 

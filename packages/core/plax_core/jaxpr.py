@@ -21,6 +21,7 @@ from .core import ShapedArray, Trace, Tracer, get_aval
 
 
 class Var:
+    """A variable of a jaxpr, with its abstract value (shape and dtype)."""
     __slots__ = ("aval", "count")
     _counter = itertools.count()
 
@@ -50,6 +51,9 @@ class DropVar(Var):
 
 
 class JaxprEqn:
+    """One equation of a jaxpr: a primitive applied to in-variables with params, binding
+    out-variables.
+    """
     __slots__ = ("primitive", "invars", "params", "outvars")
 
     def __init__(self, primitive, invars, params, outvars):
@@ -63,6 +67,10 @@ class JaxprEqn:
 
 
 class Jaxpr:
+    """A closed program of primitives: ``invars``, ``constvars``, equations and ``outvars``.
+
+    What ``make_jaxpr`` returns and what lowering and the evaluators walk.
+    """
     def __init__(self, constvars, invars, outvars, eqns):
         self.constvars = list(constvars)
         self.invars = list(invars)

@@ -422,10 +422,12 @@ def tree_flatten(tree, is_leaf=None):
 
 
 def tree_unflatten(treedef, leaves):
+    """The pytree of structure ``treedef`` with ``leaves`` in place of its leaves."""
     return treedef.unflatten(leaves)
 
 
 def tree_leaves(tree, is_leaf=None):
+    """The leaves of ``tree``, flattened in order (None is an empty subtree)."""
     leaves = []
     if is_leaf is None:
         _leaves(tree, leaves.append)
@@ -435,6 +437,7 @@ def tree_leaves(tree, is_leaf=None):
 
 
 def tree_structure(tree, is_leaf=None):
+    """The ``PyTreeDef`` of ``tree``: its structure without the leaves."""
     return tree_flatten(tree, is_leaf)[1]
 
 
@@ -465,6 +468,7 @@ def tree_flatten_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
 
 
 def tree_leaves_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+    """``(key path, leaf)`` pairs of ``tree``, flattened in order."""
     return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
@@ -491,6 +495,7 @@ def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
 
 
 def tree_all(tree, *, is_leaf=None):
+    """Whether every leaf of ``tree`` is true."""
     return all(tree_leaves(tree, is_leaf))
 
 
@@ -498,6 +503,7 @@ _missing = object()
 
 
 def tree_reduce(function, tree, initializer=_missing, is_leaf=None):
+    """``functools.reduce(function, leaves of tree[, initializer])``."""
     leaves = tree_leaves(tree, is_leaf)
     if initializer is _missing:
         return functools.reduce(function, leaves)
@@ -558,6 +564,7 @@ def is_tree_node(typ):
 
 
 def treedef_children(treedef):
+    """The structures of the children of the root of ``treedef``."""
     return treedef.children()
 
 
@@ -567,10 +574,12 @@ def treedef_is_leaf(treedef):
 
 
 def treedef_is_strict_leaf(treedef):
+    """Whether ``treedef`` is a single leaf (not None, not a container)."""
     return treedef._node is _LEAF
 
 
 def treedef_tuple(treedefs):
+    """The structure of a tuple whose children have the structures ``treedefs``."""
     treedefs = list(treedefs)
     return PyTreeDef((tuple, None, tuple(t._node for t in treedefs)),
                      sum(t.num_leaves for t in treedefs))

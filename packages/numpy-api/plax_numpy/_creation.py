@@ -70,6 +70,7 @@ def asarray(a, dtype=None, order=None, *, copy=None):
 
 
 def copy(a, order=None):
+    """A copy of ``a`` as a new array."""
     return array(a, copy=True)
 
 
@@ -85,11 +86,13 @@ def full(shape, fill_value, dtype=None):
 
 
 def zeros(shape, dtype=None):
+    """An array of ``shape`` filled with zeros (default dtype: the default float)."""
     return lax.full(_shape_arg("zeros", shape), 0, _dtype_arg(dtype, "zeros") or
                     dtypes.default_float_dtype())
 
 
 def ones(shape, dtype=None):
+    """An array of ``shape`` filled with ones (default dtype: the default float)."""
     return lax.full(_shape_arg("ones", shape), 1, _dtype_arg(dtype, "ones") or
                     dtypes.default_float_dtype())
 
@@ -100,6 +103,7 @@ def empty(shape, dtype=None):
 
 
 def full_like(a, fill_value, dtype=None, shape=None):
+    """An array shaped like ``a`` filled with ``fill_value``."""
     a = ops.operand(a, "full_like")
     dt = _dtype_arg(dtype, "full_like")
     if shape is not None:
@@ -112,14 +116,17 @@ def full_like(a, fill_value, dtype=None, shape=None):
 
 
 def zeros_like(a, dtype=None, shape=None):
+    """An array shaped like ``a`` filled with zeros."""
     return full_like(a, 0, _dtype_arg(dtype, "zeros_like"), shape)
 
 
 def ones_like(a, dtype=None, shape=None):
+    """An array shaped like ``a`` filled with ones."""
     return full_like(a, 1, _dtype_arg(dtype, "ones_like"), shape)
 
 
 def empty_like(prototype, dtype=None, shape=None):
+    """An array shaped like ``prototype``; zeros, since plax arrays are never uninitialised."""
     return zeros_like(prototype, _dtype_arg(dtype, "empty_like"), shape)
 
 
@@ -199,6 +206,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """``num`` numbers spaced evenly on a log scale from ``base**start`` to ``base**stop``."""
     dt = _dtype_arg(dtype, "logspace")
     out = ops.power(base, linspace(start, stop, num, endpoint, axis=axis))
     return out if dt is None else ops.astype(out, dt)
@@ -223,10 +231,12 @@ def eye(N, M=None, k=0, dtype=None):  # noqa: N803  (NumPy's names)
 
 
 def identity(n, dtype=None):
+    """The ``n``-by-``n`` identity matrix."""
     return eye(n, dtype=_dtype_arg(dtype, "identity"))
 
 
 def tri(N, M=None, k=0, dtype=None):  # noqa: N803
+    """An ``N``-by-``M`` array with ones at and below diagonal ``k``."""
     n = operator.index(_concrete("tri", "N", N))
     m = n if M is None else operator.index(_concrete("tri", "M", M))
     rows, cols, kk = _eye_mask(n, m, operator.index(k))
@@ -247,14 +257,17 @@ def _triangle(fname, m, k, lower):
 
 
 def tril(m, k=0):
+    """``m`` with the elements above diagonal ``k`` zeroed."""
     return _triangle("tril", m, k, True)
 
 
 def triu(m, k=0):
+    """``m`` with the elements below diagonal ``k`` zeroed."""
     return _triangle("triu", m, k, False)
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate matrices from coordinate vectors (``indexing='xy'`` or ``'ij'``)."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     xi = [ops.ravel(ops.operand(x, "meshgrid", i)) for i, x in enumerate(xi)]
@@ -304,6 +317,9 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 def indices(dimensions, dtype=None, sparse=False):
+    """An array of index grids of ``dimensions`` (one per axis; ``sparse`` for broadcastable
+    ones).
+    """
     dims = tuple(_int("indices", "dimensions", d) for d in dimensions)
     dt = dtypes.check_user_dtype(dtype, "indices") or dtypes.default_int_dtype()
     out = []
@@ -381,6 +397,7 @@ def diag(v, k=0):
 
 
 def diagflat(v, k=0):
+    """A 2-d array with the flattened input on diagonal ``k``."""
     return diag(ops.ravel(ops.operand(v, "diagflat")), k)
 
 
@@ -389,11 +406,17 @@ def _index_tuple(idx):
 
 
 def tril_indices(n, k=0, m=None):
+    """The indices of the lower triangle (at and below diagonal ``k``) of an ``n``-by-``m``
+    array.
+    """
     return _index_tuple(np.tril_indices(_int("tril_indices", "n", n), _int(
         "tril_indices", "k", k), None if m is None else _int("tril_indices", "m", m)))
 
 
 def triu_indices(n, k=0, m=None):
+    """The indices of the upper triangle (at and above diagonal ``k``) of an ``n``-by-``m``
+    array.
+    """
     return _index_tuple(np.triu_indices(_int("triu_indices", "n", n), _int(
         "triu_indices", "k", k), None if m is None else _int("triu_indices", "m", m)))
 
@@ -406,16 +429,19 @@ def _shape_2d(fname, arr):
 
 
 def tril_indices_from(arr, k=0):
+    """The indices of the lower triangle of ``arr``."""
     n, m = _shape_2d("tril_indices_from", arr)
     return tril_indices(n, k, m)
 
 
 def triu_indices_from(arr, k=0):
+    """The indices of the upper triangle of ``arr``."""
     n, m = _shape_2d("triu_indices_from", arr)
     return triu_indices(n, k, m)
 
 
 def diag_indices(n, ndim=2):
+    """The indices of the main diagonal of an ``n``-by-``n`` (``ndim``-d) array."""
     n, ndim = _int("diag_indices", "n", n), _int("diag_indices", "ndim", ndim)
     if n < 0 or ndim < 0:
         raise ValueError(f"diag_indices: n and ndim must be non-negative, got {n}, {ndim}")
@@ -423,6 +449,7 @@ def diag_indices(n, ndim=2):
 
 
 def diag_indices_from(arr):
+    """The indices of the main diagonal of the square array ``arr``."""
     shape = ops.shape(arr)
     if len(shape) < 2 or len(set(shape)) != 1:
         raise ValueError(f"diag_indices_from: input must be at least 2-d with all "
@@ -437,6 +464,9 @@ def mask_indices(n, mask_func, k=0, *, size=None):
 
 
 def vander(x, N=None, increasing=False):  # noqa: N803  (NumPy's name)
+    """The Vandermonde matrix of ``x``: columns are powers of ``x`` (decreasing unless
+    ``increasing``).
+    """
     x = ops.operand(x, "vander")
     shape = get_aval(x).shape
     if len(shape) != 1:

@@ -114,6 +114,7 @@ def result_type(*args, return_weak_type_flag=False):
 
 
 def can_cast(from_, to, casting="safe") -> bool:
+    """Whether a value of dtype ``from_`` converts to ``to`` under ``casting`` rules."""
     return builtins.bool(np.can_cast(_to_dtype(from_), _to_dtype(to), casting))
 
 
@@ -144,10 +145,12 @@ def isdtype(dtype_, kind) -> bool:
 
 
 def iinfo(int_type):
+    """Machine limits of an integer type."""
     return _dt.iinfo(_to_dtype(int_type))
 
 
 def finfo(float_type):
+    """Machine limits of a float type (also for ``bfloat16`` and the float8 types)."""
     return _dt.finfo(_to_dtype(float_type))
 
 
@@ -167,6 +170,7 @@ _ML_NAMES = ["int1", "uint1", "int2", "uint2", "int4", "uint4", "float4_e2m1fn",
 
 
 def iterable(y) -> bool:
+    """Whether ``y`` can be iterated over (arrays of one or more dimensions can)."""
     try:
         iter(y)
     except TypeError:
@@ -175,4 +179,5 @@ def iterable(y) -> bool:
 
 
 def astype(x, dtype, /, *, copy=False, device=None):
+    """``x`` converted to ``dtype``, as the array API's ``astype``."""
     return ops.astype(ops.operand(x, "astype"), dtype)

@@ -782,6 +782,11 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
+    """The indices of the non-zero elements of the flattened ``a``.
+
+    Differences: under ``jit`` pass ``size`` (and ``fill_value``): the output shape must be
+    static, as in JAX.
+    """
     from ._math import nonzero
     return nonzero(ops.ravel(ops.operand(a, "flatnonzero")), size=size,
                    fill_value=fill_value)[0]

@@ -77,19 +77,23 @@ _UniqueInverse = collections.namedtuple("UniqueInverseResult",
 
 
 def unique_all(x, /, *, size=None, fill_value=None):
+    """The array API's ``unique_all``: values, indices, inverse indices and counts."""
     return _UniqueAll(*unique(x, True, True, True, size=size, fill_value=fill_value))
 
 
 def unique_counts(x, /, *, size=None, fill_value=None):
+    """The array API's ``unique_counts``: the unique values and how often each occurs."""
     return _UniqueCounts(*unique(x, return_counts=True, size=size, fill_value=fill_value))
 
 
 def unique_inverse(x, /, *, size=None, fill_value=None):
+    """The array API's ``unique_inverse``: the unique values and the indices rebuilding ``x``."""
     return _UniqueInverse(*unique(x, return_inverse=True, size=size,
                                   fill_value=fill_value))
 
 
 def unique_values(x, /, *, size=None, fill_value=None):
+    """The array API's ``unique_values``: the sorted unique values of ``x``."""
     return unique(x, size=size, fill_value=fill_value)
 
 
@@ -109,12 +113,14 @@ def _two(fname, ar1, ar2):
 
 
 def union1d(ar1, ar2, *, size=None, fill_value=None):
+    """The sorted unique values found in either ``ar1`` or ``ar2``."""
     v1, v2, dt, _ = _two("union1d", ar1, ar2)
     return _set_result("union1d", np.union1d(v1, v2), dt, size, fill_value)
 
 
 def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
                 fill_value=None):
+    """The sorted unique values found in both ``ar1`` and ``ar2``."""
     v1, v2, dt, _ = _two("intersect1d", ar1, ar2)
     res = np.intersect1d(v1, v2, assume_unique=assume_unique, return_indices=True)
     out = _set_result("intersect1d", res[0], dt, size, fill_value)
@@ -126,12 +132,14 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
 
 
 def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+    """The sorted unique values of ``ar1`` that are not in ``ar2``."""
     v1, v2, _, dt1 = _two("setdiff1d", ar1, ar2)
     return _set_result("setdiff1d", np.setdiff1d(v1, v2, assume_unique), dt1, size,
                        fill_value)
 
 
 def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+    """The sorted unique values in exactly one of ``ar1`` and ``ar2``."""
     v1, v2, dt, _ = _two("setxor1d", ar1, ar2)
     return _set_result("setxor1d", np.setxor1d(v1, v2, assume_unique), dt, size,
                        fill_value)

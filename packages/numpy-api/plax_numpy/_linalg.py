@@ -97,6 +97,7 @@ def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True):
 
 
 def eigvalsh(a, UPLO: str | None = "L", *, symmetrize_input: bool = True):
+    """The eigenvalues of each Hermitian (symmetric) matrix, in ascending order."""
     return eigh(a, UPLO, symmetrize_input).eigenvalues
 
 
@@ -110,6 +111,7 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
 
 
 def svdvals(x):
+    """The singular values of each matrix, in descending order."""
     return svd(x, compute_uv=False)
 
 
@@ -121,6 +123,7 @@ def eig(a):
 
 
 def eigvals(a):
+    """The (complex) eigenvalues of each general square matrix of ``a``."""
     a = _matrix(a, "eigvals")
     (w,) = lax.eig(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False)
     return w
@@ -162,6 +165,7 @@ def solve(a, b):
 
 
 def inv(a):
+    """The inverse of each square matrix of ``a``."""
     a = _matrix(a, "inv")
     shape = get_aval(a).shape
     eye = jnp.broadcast_to(jnp.eye(shape[-1], dtype=get_aval(a).dtype), shape)
@@ -195,6 +199,7 @@ def slogdet(a):
 
 
 def det(a):
+    """The determinant of each square matrix of ``a`` (through an LU factorisation)."""
     a = _matrix(a, "det")
     n = get_aval(a).shape[-1]
     if n == 0:
@@ -252,6 +257,7 @@ def lstsq(a, b, rcond=None, *, numpy_resid: bool = False):
 
 
 def matrix_rank(M, rtol=None, *, tol=None):
+    """The rank of each matrix: the number of singular values above ``rtol``."""
     M = _inexact(M, "matrix_rank")
     if get_aval(M).ndim < 2:
         return jnp.any(M != 0).astype(np.int32)
@@ -311,6 +317,7 @@ def multi_dot(arrays, *, precision=None):
 
 
 def tensorinv(a, ind: int = 2):
+    """The inverse of ``a`` seen as a tensor map, with ``ind`` leading input axes."""
     a = _inexact(a, "tensorinv")
     shape = get_aval(a).shape
     inv_shape = shape[ind:] + shape[:ind]
@@ -319,6 +326,7 @@ def tensorinv(a, ind: int = 2):
 
 
 def tensorsolve(a, b, axes=None):
+    """``x`` such that ``tensordot(a, x, x.ndim) == b``."""
     a = _inexact(a, "tensorsolve")
     nd = get_aval(a).ndim
     if axes is not None:

@@ -87,6 +87,7 @@ def inner(a, b, *, precision=None, preferred_element_type=None):
 
 
 def outer(a, b, out=None):
+    """The outer product of the flattened ``a`` and ``b``."""
     if out is not None:
         raise NotImplementedError("outer: the 'out' argument is not supported")
     a = ops.ravel(ops.operand(a, "outer"))
@@ -95,6 +96,7 @@ def outer(a, b, out=None):
 
 
 def kron(a, b):
+    """The Kronecker product of ``a`` and ``b``."""
     a, b = ops.operand(a, "kron"), ops.operand(b, "kron", 1)
     sa, sb = get_aval(a).shape, get_aval(b).shape
     nd = max(len(sa), len(sb))
@@ -173,12 +175,18 @@ def _sum_keep_dtype(x, axes):
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
+    """The sum along diagonal ``offset`` of the 2-d slices of ``a`` over ``axis1`` and
+    ``axis2``.
+    """
     return ops.sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
 # ------------------------------------------------------------------ einsum
 
 def einsum_path(subscripts, *operands, optimize="greedy"):
+    """The contraction order ``einsum`` would use for these operands, as NumPy's
+    ``einsum_path``.
+    """
     shapes = [get_aval(ops.operand(o, "einsum_path", i)).shape
               for i, o in enumerate(operands)]
     return opt_einsum.contract_path(subscripts, *shapes, shapes=True, optimize=optimize)

@@ -98,21 +98,25 @@ _const = ops.scalar_like
 
 
 def log2(x, /):
+    """Elementwise base-2 logarithm."""
     (x,) = ops.promote_args_inexact("log2", x)
     return lax.div(lax.log(x), _const(x, np.log(2)))
 
 
 def log10(x, /):
+    """Elementwise base-10 logarithm."""
     (x,) = ops.promote_args_inexact("log10", x)
     return lax.div(lax.log(x), _const(x, np.log(10)))
 
 
 def deg2rad(x, /):
+    """Elementwise conversion of degrees to radians."""
     (x,) = ops.promote_args_inexact("deg2rad", x)
     return lax.mul(x, _const(x, np.pi / 180))
 
 
 def rad2deg(x, /):
+    """Elementwise conversion of radians to degrees."""
     (x,) = ops.promote_args_inexact("rad2deg", x)
     return lax.mul(x, _const(x, 180 / np.pi))
 
@@ -121,6 +125,7 @@ radians, degrees = deg2rad, rad2deg
 
 
 def arctan2(x1, x2, /):
+    """Elementwise ``arctan(x1 / x2)`` choosing the quadrant from the signs of both."""
     x1, x2 = ops.promote_args_inexact("arctan2", x1, x2)
     return lax.atan2(x1, x2)
 
@@ -129,11 +134,13 @@ atan2 = arctan2
 
 
 def nextafter(x1, x2, /):
+    """Elementwise the next representable float after ``x1`` toward ``x2``."""
     x1, x2 = ops.promote_args_inexact("nextafter", x1, x2)
     return lax.nextafter(x1, x2)
 
 
 def float_power(x1, x2, /):
+    """Elementwise ``x1 ** x2`` computed in the widest enabled float type."""
     x1, x2 = ops.promote_args_inexact("float_power", x1, x2)
     return lax.pow(x1, x2)
 
@@ -147,16 +154,22 @@ def fmod(x1, x2, /):
 
 
 def square(x, /):
+    """Elementwise ``x * x``."""
     (x,) = ops.promote_args_numeric("square", x)
     return lax.square(x)
 
 
 def reciprocal(x, /):
+    """Elementwise ``1 / x``.
+
+    Differences: integers promote to the default float, as in JAX (NumPy divides integers).
+    """
     (x,) = ops.promote_args_inexact("reciprocal", x)
     return lax.integer_pow(x, -1)
 
 
 def fabs(x, /):
+    """Elementwise absolute value of real numbers (complex inputs are refused, as in NumPy)."""
     (x,) = ops.promote_args_inexact("fabs", x)
     if ops.dtype_kind(x) == "c":
         raise TypeError("fabs does not accept complex arguments; use abs")
@@ -164,6 +177,7 @@ def fabs(x, /):
 
 
 def sign(x, /):
+    """Elementwise sign: -1, 0 or 1 (``x / abs(x)`` for complex, as NumPy 2)."""
     (x,) = ops.promote_args_numeric("sign", x)
     return lax.sign(x)
 
@@ -232,6 +246,7 @@ def logaddexp(x1, x2, /):
 
 
 def logaddexp2(x1, x2, /):
+    """Elementwise ``log2(2**x1 + 2**x2)``, without overflow."""
     x1, x2 = ops.promote_args_inexact("logaddexp2", x1, x2)
     ln2 = _const(x1, np.log(2))
     return lax.div(_logaddexp(lax.mul(x1, ln2), lax.mul(x2, ln2)), ln2)
@@ -245,6 +260,7 @@ def fmax(x1, x2, /):
 
 
 def fmin(x1, x2, /):
+    """Elementwise minimum ignoring NaNs (NaN only where both are NaN)."""
     x1, x2 = ops.promote_args("fmin", x1, x2)
     return lax.select(lax.bitwise_or(isnan(x2), lax.lt(x1, x2)), x1, x2) \
         if ops.dtype_kind(x1) in "fc" else ops.minimum(x1, x2)
@@ -257,6 +273,7 @@ def _bool_like(x, value):
 
 
 def isfinite(x, /):
+    """Elementwise whether a value is neither infinite nor NaN."""
     (x,) = ops.promote_args("isfinite", x)
     kind = ops.dtype_kind(x)
     if kind == "f":
@@ -267,11 +284,13 @@ def isfinite(x, /):
 
 
 def isnan(x, /):
+    """Elementwise whether a value is NaN."""
     (x,) = ops.promote_args("isnan", x)
     return lax.ne(x, x) if ops.dtype_kind(x) in "fc" else _bool_like(x, False)
 
 
 def isinf(x, /):
+    """Elementwise whether a value is positive or negative infinity."""
     (x,) = ops.promote_args("isinf", x)
     kind = ops.dtype_kind(x)
     if kind == "f":
@@ -282,11 +301,13 @@ def isinf(x, /):
 
 
 def isposinf(x, /):
+    """Elementwise whether a value is positive infinity."""
     (x,) = ops.promote_args("isposinf", x)
     return lax.eq(x, _const(x, np.inf)) if ops.dtype_kind(x) == "f" else _bool_like(x, False)
 
 
 def isneginf(x, /):
+    """Elementwise whether a value is negative infinity."""
     (x,) = ops.promote_args("isneginf", x)
     return lax.eq(x, _const(x, -np.inf)) if ops.dtype_kind(x) == "f" else _bool_like(x, False)
 
@@ -310,6 +331,7 @@ def signbit(x, /):
 
 
 def copysign(x1, x2, /):
+    """Elementwise magnitude of ``x1`` with the sign of ``x2``."""
     x1, x2 = ops.promote_args_inexact("copysign", x1, x2)
     if ops.dtype_kind(x1) == "c":
         raise TypeError("copysign does not accept complex arguments")
@@ -318,6 +340,7 @@ def copysign(x1, x2, /):
 
 
 def heaviside(x1, x2, /):
+    """The Heaviside step: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``."""
     x1, x2 = ops.promote_args_inexact("heaviside", x1, x2)
     zero = _const(x1, 0)
     return lax.select(lax.lt(x1, zero), lax.full_like(x1, 0),
@@ -335,6 +358,7 @@ def sinc(x, /):
 
 
 def angle(z, deg=False):
+    """The argument (phase) of each complex element, in radians (degrees when ``deg``)."""
     (z,) = ops.promote_args_inexact("angle", z)
     if ops.dtype_kind(z) == "c":
         out = lax.atan2(lax.imag(z), lax.real(z))
@@ -344,14 +368,19 @@ def angle(z, deg=False):
 
 
 def iscomplexobj(x) -> bool:
+    """Whether ``x`` has a complex dtype (whatever its values)."""
     return dtypes.is_complex(get_aval(ops.operand(x, "iscomplexobj")).dtype)
 
 
 def isrealobj(x) -> bool:
+    """Whether ``x`` has a non-complex dtype."""
     return not iscomplexobj(x)
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``x`` with NaN replaced by ``nan`` and infinities by ``posinf``/``neginf`` (the dtype's
+    extremes by default).
+    """
     (x,) = ops.promote_args("nan_to_num", x)
     kind = ops.dtype_kind(x)
     if kind == "c":
@@ -368,6 +397,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|a - b| <= atol + rtol * |b|`` (``equal_nan`` treats NaNs as equal)."""
     a, b = ops.promote_args("isclose", a, b)
     if ops.dtype_kind(a) not in "fc":
         return ops.equal(a, b)
@@ -382,10 +412,16 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether ``a`` and ``b`` are elementwise equal within ``rtol * |b| + atol``, as one bool
+    array.
+    """
     return ops.all(isclose(a, b, rtol, atol, equal_nan))
 
 
 def array_equal(a1, a2, equal_nan=False) -> bool:
+    """Whether ``a1`` and ``a2`` have the same shape and elements (``equal_nan`` treats NaNs as
+    equal).
+    """
     a1, a2 = ops.operand(a1, "array_equal"), ops.operand(a2, "array_equal", 1)
     if get_aval(a1).shape != get_aval(a2).shape:
         return ops.array(False)
@@ -433,6 +469,11 @@ def nonzero(a, *, size=None, fill_value=None):
 
 
 def argwhere(a, *, size=None, fill_value=None):
+    """The indices of the non-zero elements, one row per element.
+
+    Differences: under ``jit`` pass ``size`` (and ``fill_value``): the output shape must be
+    static, as in JAX.
+    """
     idx = nonzero(ops.operand(a, "argwhere") if get_aval(ops.operand(a)).ndim
                   else ops.reshape(a, (1,)), size=size, fill_value=fill_value)
     cols = [ops.reshape(i, (-1, 1)) for i in idx]
@@ -479,6 +520,7 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 
 
 def ediff1d(ary, to_end=None, to_begin=None):
+    """Differences of consecutive elements of the flattened array, with optional ends."""
     out = diff(ops.ravel(ops.operand(ary, "ediff1d")))
     pieces = [out]
     if to_begin is not None:
@@ -571,6 +613,7 @@ def gcd(x1, x2):
 
 
 def lcm(x1, x2):
+    """Elementwise least common multiple of integers."""
     x1, x2 = ops.promote_args_numeric("lcm", x1, x2)
     g = gcd(x1, x2)
     a1, a2 = ops.absolute(x1), ops.absolute(x2)
@@ -580,11 +623,13 @@ def lcm(x1, x2):
 
 
 def iscomplex(x):
+    """Elementwise whether the imaginary part is non-zero."""
     x = ops.operand(x, "iscomplex")
     return ops.not_equal(ops.imag(x), 0)
 
 
 def isreal(x):
+    """Elementwise whether the imaginary part is zero."""
     x = ops.operand(x, "isreal")
     return ops.equal(ops.imag(x), 0)
 
@@ -626,6 +671,7 @@ def packbits(a, axis=None, bitorder="big"):
 
 
 def unpackbits(a, axis=None, count=None, bitorder="big"):
+    """The bits of a ``uint8`` array as a ``uint8`` array of 0s and 1s, along ``axis``."""
     a = ops.operand(a, "unpackbits")
     if ops.dtype_of(a) != np.uint8:
         raise TypeError(f"unpackbits: expected a uint8 array, got {ops.dtype_of(a)}")

@@ -169,23 +169,27 @@ def _pad_front(p, n):
 
 
 def polyadd(a1, a2):
+    """The sum of two polynomials given by their coefficients (highest power first)."""
     a1, a2 = _inexact2("polyadd", a1, a2)
     n = max(get_aval(a1).shape[0], get_aval(a2).shape[0])
     return ops.add(_pad_front(a1, n), _pad_front(a2, n))
 
 
 def polysub(a1, a2):
+    """The difference of two polynomials given by their coefficients."""
     a1, a2 = _inexact2("polysub", a1, a2)
     n = max(get_aval(a1).shape[0], get_aval(a2).shape[0])
     return ops.subtract(_pad_front(a1, n), _pad_front(a2, n))
 
 
 def polymul(a1, a2, *, trim_leading_zeros=False):
+    """The product of two polynomials given by their coefficients."""
     a1, a2 = _inexact2("polymul", a1, a2)
     return convolve(a1, a2, mode="full")
 
 
 def polyder(p, m=1):
+    """The ``m``-th derivative of polynomial ``p``."""
     p = _poly1d("polyder", p)
     m = _int("polyder", "m", m)
     if m < 0:
@@ -198,6 +202,7 @@ def polyder(p, m=1):
 
 
 def polyint(p, m=1, k=None):
+    """The ``m``-th antiderivative of polynomial ``p``, with integration constants ``k``."""
     p = _poly1d("polyint", p)
     m = _int("polyint", "m", m)
     if m < 0:

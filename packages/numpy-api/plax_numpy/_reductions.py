@@ -34,6 +34,7 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 
 def count_nonzero(a, axis=None, keepdims=False):
+    """The number of non-zero elements along ``axis`` (of the whole array when None)."""
     a = ops.operand(a, "count_nonzero")
     return ops.sum(ops.to_bool(a), axis, keepdims=keepdims)
 
@@ -116,6 +117,7 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
 
 
 def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """The minimum along ``axis``, ignoring NaNs (NaN where all are NaN)."""
     return _nan_extremum("nanmin", ops.min, np.inf, a, axis, out, keepdims, initial, where)
 
 
@@ -137,6 +139,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
 
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+    """The variance along ``axis``, ignoring NaNs."""
     orig = ops.operand(a, "nanvar")
     if ops.dtype_kind(orig) not in "fc":
         return ops.var(orig, axis, dtype, out, ddof, keepdims, where=where)
@@ -152,6 +155,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=Non
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+    """The standard deviation along ``axis``, ignoring NaNs."""
     return lax.sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where))
 
 
@@ -170,6 +174,7 @@ def nanargmax(a, axis=None, out=None, keepdims=None):
 
 
 def nanargmin(a, axis=None, out=None, keepdims=None):
+    """The index of the minimum along ``axis``, ignoring NaNs."""
     return _nan_arg("nanargmin", ops.argmin, np.inf, a, axis, keepdims)
 
 
@@ -226,6 +231,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 
 
 def corrcoef(x, y=None, rowvar=True):
+    """Pearson correlation coefficients of the variables in the rows of ``x`` (and ``y``)."""
     c = cov(x, y, rowvar)
     if get_aval(c).ndim == 0:
         return ops.true_divide(c, c)

@@ -42,10 +42,12 @@ broadcast_arrays = ops.broadcast_arrays
 
 
 def permute_dims(a, axes=None):
+    """``a`` with its axes permuted by ``axes``: the array API's ``transpose``."""
     return ops.transpose(a, axes)
 
 
 def matrix_transpose(x, /):
+    """Swap the last two axes of ``x`` (a stack of matrices)."""
     x = ops.operand(x, "matrix_transpose")
     if get_aval(x).ndim < 2:
         raise ValueError(f"matrix_transpose: x must be at least 2-d, got shape "
@@ -54,25 +56,30 @@ def matrix_transpose(x, /):
 
 
 def broadcast_to(array, shape):
+    """``array`` broadcast to ``shape`` (a read-only view in NumPy, a new array here)."""
     if isinstance(shape, (int, np.integer)):
         shape = (shape,)
     return ops.broadcast_to(array, shape, "broadcast_to")
 
 
 def broadcast_shapes(*shapes):
+    """The shape that the given shapes broadcast to (a ValueError when they do not)."""
     return ops.broadcast_shapes(*((s,) if isinstance(s, (int, np.integer)) else s
                                   for s in shapes))
 
 
 def shape(a):
+    """The shape of ``a``, as a tuple."""
     return ops.shape(a)
 
 
 def ndim(a):
+    """The number of dimensions of ``a``."""
     return ops.ndim(a)
 
 
 def size(a, axis=None):
+    """The number of elements of ``a`` (along ``axis`` when given)."""
     s = ops.shape(a)
     if axis is None:
         return int(np.prod(s, dtype=np.int64))
@@ -166,14 +173,17 @@ def _atleast(nd, arys):
 
 
 def atleast_1d(*arys):
+    """Each input as an array of at least one dimension."""
     return _atleast(1, arys)
 
 
 def atleast_2d(*arys):
+    """Each input as an array of at least two dimensions."""
     return _atleast(2, arys)
 
 
 def atleast_3d(*arys):
+    """Each input as an array of at least three dimensions."""
     return _atleast(3, arys)
 
 
@@ -182,6 +192,7 @@ def _as_list(x):
 
 
 def vstack(tup, dtype=None):
+    """Stack arrays along the first axis (1-d arrays become rows)."""
     return concatenate(_as_list(atleast_2d(*_operands("vstack", tup))), 0, dtype)
 
 
@@ -189,15 +200,18 @@ row_stack = vstack
 
 
 def hstack(tup, dtype=None):
+    """Stack arrays along the second axis (the first for 1-d arrays)."""
     arrs = _as_list(atleast_1d(*_operands("hstack", tup)))
     return concatenate(arrs, 0 if get_aval(arrs[0]).ndim == 1 else 1, dtype)
 
 
 def dstack(tup, dtype=None):
+    """Stack arrays along the third axis."""
     return concatenate(_as_list(atleast_3d(*_operands("dstack", tup))), 2, dtype)
 
 
 def column_stack(tup):
+    """Stack 1-d arrays as columns of a 2-d array (2-d arrays as they are)."""
     arrs = []
     for a in _operands("column_stack", tup):
         if get_aval(a).ndim < 2:
@@ -207,6 +221,7 @@ def column_stack(tup):
 
 
 def flip(m, axis=None):
+    """``m`` with the order of elements reversed along ``axis`` (all axes when None)."""
     m = ops.operand(m, "flip")
     nd = get_aval(m).ndim
     axes = ops.reduction_axes(axis, nd, "flip")
@@ -214,14 +229,17 @@ def flip(m, axis=None):
 
 
 def fliplr(m):
+    """``m`` with its columns reversed (axis 1)."""
     return flip(m, 1)
 
 
 def flipud(m):
+    """``m`` with its rows reversed (axis 0)."""
     return flip(m, 0)
 
 
 def array_split(ary, indices_or_sections, axis=0):
+    """Split ``ary`` into ``indices_or_sections`` parts; unequal parts are allowed."""
     ary = ops.operand(ary, "array_split")
     s = get_aval(ary).shape
     axis = ops.canonicalize_axis(axis, len(s), "array_split")
@@ -241,6 +259,7 @@ def array_split(ary, indices_or_sections, axis=0):
 
 
 def split(ary, indices_or_sections, axis=0):
+    """Split ``ary`` into equal parts, or at the given indices, along ``axis``."""
     if isinstance(indices_or_sections, (int, np.integer)):
         n = ops.shape(ary)[ops.canonicalize_axis(axis, ops.ndim(ary), "split")]
         if n % indices_or_sections:
@@ -250,6 +269,7 @@ def split(ary, indices_or_sections, axis=0):
 
 
 def tile(A, reps):  # noqa: N803
+    """``A`` repeated ``reps`` times along each axis."""
     A = ops.operand(A, "tile")
     reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
     s = get_aval(A).shape
@@ -288,6 +308,7 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
 
 
 def roll(a, shift, axis=None):
+    """Roll elements of ``a`` by ``shift`` along ``axis`` (of the flattened array when None)."""
     a = ops.operand(a, "roll")
     if axis is None:
         return ops.reshape(roll(ops.ravel(a), shift, 0), get_aval(a).shape)
@@ -323,6 +344,7 @@ def _sl(x, lo, hi, axis):
 
 
 def rot90(m, k=1, axes=(0, 1)):
+    """Rotate ``m`` by 90 degrees ``k`` times in the plane of ``axes``."""
     m = ops.operand(m, "rot90")
     nd = get_aval(m).ndim
     if nd < 2:
@@ -343,6 +365,7 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def rollaxis(a, axis, start=0):
+    """Move ``axis`` of ``a`` to position ``start``; prefer ``moveaxis``."""
     a = ops.operand(a, "rollaxis")
     nd = get_aval(a).ndim
     axis = ops.canonicalize_axis(axis, nd, "rollaxis")
@@ -365,20 +388,24 @@ def _split_axis(fname, ary, indices_or_sections, axis, min_nd):
 
 
 def hsplit(ary, indices_or_sections):
+    """Split along the second axis (the first for 1-d arrays)."""
     ary = ops.operand(ary, "hsplit")
     return _split_axis("hsplit", ary, indices_or_sections,
                        0 if get_aval(ary).ndim == 1 else 1, 1)
 
 
 def vsplit(ary, indices_or_sections):
+    """Split along the first axis."""
     return _split_axis("vsplit", ary, indices_or_sections, 0, 2)
 
 
 def dsplit(ary, indices_or_sections):
+    """Split along the third axis, as ``numpy.dsplit``."""
     return _split_axis("dsplit", ary, indices_or_sections, 2, 3)
 
 
 def unstack(x, /, *, axis=0):
+    """The slices of ``x`` along ``axis``, as a tuple of arrays."""
     x = ops.operand(x, "unstack")
     nd = get_aval(x).ndim
     if nd == 0:
@@ -409,6 +436,7 @@ def resize(a, new_shape):
 
 
 def append(arr, values, axis=None):
+    """``arr`` with ``values`` appended along ``axis`` (both flattened when None)."""
     arr, values = ops.operand(arr, "append"), ops.operand(values, "append", 1)
     if axis is None:
         return concatenate([ops.ravel(arr), ops.ravel(values)])

@@ -263,6 +263,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
 
 
 def apply_over_axes(func, a, axes):
+    """Apply ``func(a, axis)`` over each of ``axes`` in turn, keeping dimensions."""
     a = ops.operand(a, "apply_over_axes")
     for axis in ([axes] if isinstance(axes, (int, np.integer)) else axes):
         b = func(a, axis)

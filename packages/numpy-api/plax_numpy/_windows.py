@@ -32,6 +32,7 @@ def _window(fname, M, fn):  # noqa: N803
 
 
 def bartlett(M):  # noqa: N803
+    """The Bartlett (triangular) window of ``M`` points."""
     return _window("bartlett", M, lambda t: lax.sub(ops.scalar_like(t, 1), lax.abs(t)))
 
 
@@ -47,18 +48,22 @@ def _cosine_sum(a0, a1, a2=0.0):
 
 
 def blackman(M):  # noqa: N803
+    """The Blackman window of ``M`` points."""
     return _window("blackman", M, _cosine_sum(0.42, 0.5, 0.08))
 
 
 def hamming(M):  # noqa: N803
+    """The Hamming window of ``M`` points."""
     return _window("hamming", M, _cosine_sum(0.54, 0.46))
 
 
 def hanning(M):  # noqa: N803
+    """The Hann window of ``M`` points."""
     return _window("hanning", M, _cosine_sum(0.5, 0.5))
 
 
 def kaiser(M, beta):  # noqa: N803
+    """The Kaiser window of ``M`` points with shape parameter ``beta``."""
     m = _int("kaiser", "M", M)
     dt = dtypes.default_float_dtype()
     if m < 1:

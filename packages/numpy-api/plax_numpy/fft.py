@@ -103,30 +103,37 @@ def _c2c(name, x, s, axes, norm, inverse, default_all=True):
 
 
 def fft(a, n=None, axis=-1, norm=None):
+    """The 1-d discrete Fourier transform along ``axis``. As ``numpy.fft.fft``."""
     return _c2c("fft", a, None if n is None else (n,), (axis,), norm, False)
 
 
 def ifft(a, n=None, axis=-1, norm=None):
+    """The inverse of ``fft`` along ``axis``. As ``numpy.fft.ifft``."""
     return _c2c("ifft", a, None if n is None else (n,), (axis,), norm, True)
 
 
 def fftn(a, s=None, axes=None, norm=None):
+    """The n-d discrete Fourier transform over ``axes``. As ``numpy.fft.fftn``."""
     return _c2c("fftn", a, s, axes, norm, False)
 
 
 def ifftn(a, s=None, axes=None, norm=None):
+    """The inverse of ``fftn``. As ``numpy.fft.ifftn``."""
     return _c2c("ifftn", a, s, axes, norm, True)
 
 
 def fft2(a, s=None, axes=(-2, -1), norm=None):
+    """The 2-d discrete Fourier transform over ``axes``. As ``numpy.fft.fft2``."""
     return _c2c("fft2", a, s, axes, norm, False)
 
 
 def ifft2(a, s=None, axes=(-2, -1), norm=None):
+    """The inverse of ``fft2``. As ``numpy.fft.ifft2``."""
     return _c2c("ifft2", a, s, axes, norm, True)
 
 
 def rfftn(a, s=None, axes=None, norm=None, *, _name="rfftn"):
+    """The n-d Fourier transform of real input. As ``numpy.fft.rfftn``."""
     x = _real(a, _name)
     axes, s = _axes_and_sizes(_name, x, s, axes)
     for ax, n in zip(axes, s):
@@ -138,6 +145,7 @@ def rfftn(a, s=None, axes=None, norm=None, *, _name="rfftn"):
 
 
 def irfftn(a, s=None, axes=None, norm=None, *, _name="irfftn"):
+    """The inverse of ``rfftn``. As ``numpy.fft.irfftn``."""
     x = _complex(ops.operand(a, _name))
     nd = get_aval(x).ndim
     if axes is None:
@@ -156,18 +164,24 @@ def irfftn(a, s=None, axes=None, norm=None, *, _name="irfftn"):
 
 
 def rfft(a, n=None, axis=-1, norm=None):
+    """The 1-d Fourier transform of real input (the non-negative frequencies). As
+    ``numpy.fft.rfft``.
+    """
     return rfftn(a, None if n is None else (n,), (axis,), norm, _name="rfft")
 
 
 def irfft(a, n=None, axis=-1, norm=None):
+    """The inverse of ``rfft``: real output of length ``n``. As ``numpy.fft.irfft``."""
     return irfftn(a, None if n is None else (n,), (axis,), norm, _name="irfft")
 
 
 def rfft2(a, s=None, axes=(-2, -1), norm=None):
+    """The 2-d Fourier transform of real input. As ``numpy.fft.rfft2``."""
     return rfftn(a, s, axes, norm, _name="rfft2")
 
 
 def irfft2(a, s=None, axes=(-2, -1), norm=None):
+    """The inverse of ``rfft2``. As ``numpy.fft.irfft2``."""
     return irfftn(a, s, axes, norm, _name="irfft2")
 
 
@@ -182,18 +196,27 @@ def hfft(a, n=None, axis=-1, norm=None):
 
 
 def ihfft(a, n=None, axis=-1, norm=None):
+    """The inverse of ``hfft``: the transform of a real signal with Hermitian symmetry. As
+    ``numpy.fft.ihfft``.
+    """
     if norm not in _NORMS:
         raise ValueError(f"ihfft: invalid norm {norm!r}")
     return jnp.conj(rfft(a, n, axis, _SWAP[norm]))
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None):
+    """The sample frequencies of an ``fft`` of length ``n`` with spacing ``d``. As
+    ``numpy.fft.fftfreq``.
+    """
     n = operator.index(n)
     k = np.concatenate([np.arange(0, (n - 1) // 2 + 1), np.arange(-(n // 2), 0)])
     return jnp.asarray(k / (n * d), dtype=dtype)
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None):
+    """The sample frequencies of an ``rfft`` of length ``n`` with spacing ``d``. As
+    ``numpy.fft.rfftfreq``.
+    """
     n = operator.index(n)
     return jnp.asarray(np.arange(0, n // 2 + 1) / (n * d), dtype=dtype)
 
@@ -208,8 +231,12 @@ def _shift(x, axes, sign):
 
 
 def fftshift(x, axes=None):
+    """``x`` with the zero frequency moved to the centre of ``axes``. As
+    ``numpy.fft.fftshift``.
+    """
     return _shift(x, axes, 1)
 
 
 def ifftshift(x, axes=None):
+    """The inverse of ``fftshift``. As ``numpy.fft.ifftshift``."""
     return _shift(x, axes, -1)

@@ -95,6 +95,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """The ``ord``-norm of vectors along ``axis`` (all elements when None)."""
     (x,) = ops.promote_dtypes_inexact(ops.operand(x, "vector_norm"))
     if axis is None:
         out = _vector_norm(ops.ravel(x), ord, None, False)
@@ -103,6 +104,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """The norm of each matrix over the last two axes (``ord`` as ``numpy.linalg.norm``)."""
     (x,) = ops.promote_dtypes_inexact(ops.operand(x, "matrix_norm"))
     return _matrix_norm(x, ord, (-2 % get_aval(x).ndim, -1 % get_aval(x).ndim), keepdims)
 

@@ -68,6 +68,7 @@ def sigmoid(x):
 
 
 def tanh(x):
+    """Elementwise hyperbolic tangent."""
     return lax.tanh(_inexact("tanh", x))
 
 
@@ -78,6 +79,7 @@ def softplus(x):
 
 
 def soft_sign(x):
+    """``x / (abs(x) + 1)``."""
     x = _inexact("soft_sign", x)
     return lax.div(x, lax.add(lax.abs(x), _c(x, 1)))
 
@@ -117,6 +119,7 @@ def elu(x, alpha=1.0):
 
 
 def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * expm1(x / alpha))``."""
     x = _inexact("celu", x)
     a = _c(x, alpha)
     return lax.add(lax.max(x, _c(x, 0)),
@@ -128,11 +131,13 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(x):
+    """Scaled ELU with the self-normalising constants of Klambauer et al. (2017)."""
     x = _inexact("selu", x)
     return lax.mul(_c(x, _SELU_SCALE), elu(x, _SELU_ALPHA))
 
 
 def leaky_relu(x, negative_slope=1e-2):
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
     x = _inexact("leaky_relu", x)
     return lax.select(lax.ge(x, _c(x, 0)), x, lax.mul(_c(x, negative_slope), x))
 
@@ -145,10 +150,12 @@ def hard_tanh(x):
 
 
 def hard_sigmoid(x):
+    """A piecewise-linear sigmoid: ``relu6(x + 3) / 6``."""
     return ops.true_divide(relu6(ops.add(x, 3.0)), 6.0)
 
 
 def hard_silu(x):
+    """A piecewise-linear SiLU: ``x * hard_sigmoid(x)``; ``hard_swish`` is the same function."""
     x = _inexact("hard_silu", x)
     return lax.mul(x, hard_sigmoid(x))
 
@@ -157,6 +164,9 @@ hard_swish = hard_silu
 
 
 def glu(x, axis=-1):
+    """Gated linear unit: halves ``x`` along ``axis`` into ``a, b``, returns ``a *
+    sigmoid(b)``.
+    """
     x = ops.operand(x, "glu")
     n = ops.shape(x)[ops.canonicalize_axis(axis, ops.ndim(x), "glu")]
     if n % 2:
@@ -188,6 +198,9 @@ def log_softmax(x, axis=-1, where=None, initial=None):
 
 
 def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5):
+    """``x`` shifted to mean 0 and scaled to variance 1 along ``axis`` (``epsilon`` guards the
+    division).
+    """
     x = _inexact("standardize", x)
     if mean is None:
         mean = ops.mean(x, axis, keepdims=True)
@@ -218,6 +231,7 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
 
 
 def identity(x):
+    """``x`` itself: the identity activation."""
     return ops.as_array(ops.operand(x, "identity"))
 
 

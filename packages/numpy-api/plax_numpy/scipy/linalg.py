@@ -32,10 +32,12 @@ def cholesky(a, lower: bool = False, overwrite_a=False, check_finite=True):
 
 
 def cho_factor(a, lower: bool = False, overwrite_a=False, check_finite=True):
+    """The Cholesky factor of ``a`` and whether it is ``lower``, for ``cho_solve``."""
     return cholesky(a, lower=lower), lower
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
+    """Solve ``A x = b`` given ``(c, lower)`` from ``cho_factor``."""
     c, lower = c_and_lower
     c, b = ops.promote_dtypes_inexact(ops.operand(c, "cho_solve"), ops.operand(b, "cho_solve"))
     vector = get_aval(b).ndim == get_aval(c).ndim - 1
@@ -72,6 +74,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """Solve ``A x = b`` given ``(lu, piv)`` from ``lu_factor``."""
     lu_, piv = lu_and_piv
     m = get_aval(lu_).shape[-2]
     perm = lax.lu_pivots_to_permutation(piv, m)
@@ -109,6 +112,7 @@ def lu(a, permute_l: bool = False, overwrite_a=False, check_finite=True):
 
 def qr(a, overwrite_a=False, lwork=None, mode: str = "full", pivoting: bool = False,
        check_finite=True):
+    """The QR decomposition of ``a`` (``mode`` as in SciPy: 'full', 'r', 'economic')."""
     if pivoting:
         raise NotImplementedError("qr: pivoting=True is not supported by plax")
     if mode not in ("full", "economic", "r"):
@@ -119,6 +123,9 @@ def qr(a, overwrite_a=False, lwork=None, mode: str = "full", pivoting: bool = Fa
 
 def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a=False,
          overwrite_b=False, turbo=True, eigvals=None, type=1, check_finite=True):
+    """Eigenvalues (ascending) and eigenvectors of a Hermitian matrix, as
+    ``scipy.linalg.eigh``.
+    """
     if b is not None:
         raise NotImplementedError("eigh: the generalized problem (b=...) is not supported")
     w, v = _linalg.eigh(_inexact(a, "eigh"), UPLO="L" if lower else "U")
@@ -127,12 +134,14 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a=
 
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a=False,
         check_finite=True, lapack_driver="gesdd"):
+    """The singular value decomposition ``u, s, vh`` of ``a``, as ``scipy.linalg.svd``."""
     return _linalg.svd(_inexact(a, "svd"), full_matrices=full_matrices,
                        compute_uv=compute_uv)
 
 
 def solve(a, b, lower: bool = False, overwrite_a=False, overwrite_b=False, check_finite=True,
           assume_a: str = "gen"):
+    """Solve ``a x = b`` for ``x`` (``assume_a='pos'`` uses a Cholesky factorisation)."""
     if assume_a in ("pos", "positive definite"):
         return cho_solve(cho_factor(a, lower=True), b)
     return _linalg.solve(a, b)

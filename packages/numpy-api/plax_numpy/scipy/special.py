@@ -178,11 +178,13 @@ def _axes(x, axis):
 
 
 def softmax(x, axis=None):
+    """``exp(x) / sum(exp(x))`` along ``axis``, computed stably, as ``scipy.special.softmax``."""
     from ..nn import softmax as _softmax
     return _softmax(x, axis=axis)
 
 
 def log_softmax(x, axis=None):
+    """``x - logsumexp(x, axis, keepdims=True)``, as ``scipy.special.log_softmax``."""
     from ..nn import log_softmax as _log_softmax
     return _log_softmax(x, axis=axis)
 

@@ -12,6 +12,9 @@ __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(k, n, a, b, loc=0):
+    """The log of the probability mass function of the ``betabinom`` distribution, as
+    ``scipy.stats.betabinom.logpmf``.
+    """
     k, n, a, b, loc = args("betabinom.logpmf", k, n, a, b, loc)
     y = k - loc
     ok = (y >= 0) & (y <= n)
@@ -22,4 +25,7 @@ def logpmf(k, n, a, b, loc=0):
 
 
 def pmf(k, n, a, b, loc=0):
+    """The probability mass function of the ``betabinom`` distribution, as
+    ``scipy.stats.betabinom.pmf``.
+    """
     return jnp.exp(logpmf(k, n, a, b, loc))

@@ -17,6 +17,9 @@ def log_comb(n, k):
 
 
 def logpmf(k, n, p, loc=0):
+    """The log of the probability mass function of the ``binom`` distribution, as
+    ``scipy.stats.binom.logpmf``.
+    """
     k, n, p, loc = args("binom.logpmf", k, n, p, loc)
     y = k - loc
     ok = (y >= 0) & (y <= n)
@@ -26,4 +29,7 @@ def logpmf(k, n, p, loc=0):
 
 
 def pmf(k, n, p, loc=0):
+    """The probability mass function of the ``binom`` distribution, as
+    ``scipy.stats.binom.pmf``.
+    """
     return jnp.exp(logpmf(k, n, p, loc))

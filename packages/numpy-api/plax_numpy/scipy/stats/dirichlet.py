@@ -13,6 +13,9 @@ __all__ = ["logpdf", "pdf"]
 
 
 def logpdf(x, alpha):
+    """The log of the probability density function of the ``dirichlet`` distribution, as
+    ``scipy.stats.dirichlet.logpdf``.
+    """
     x, alpha = dtypes_only("dirichlet.logpdf", x, alpha)
     if alpha.ndim != 1:
         raise ValueError(f"dirichlet.logpdf: alpha must be one-dimensional, got shape "
@@ -32,4 +35,7 @@ def logpdf(x, alpha):
 
 
 def pdf(x, alpha):
+    """The probability density function of the ``dirichlet`` distribution, as
+    ``scipy.stats.dirichlet.pdf``.
+    """
     return jnp.exp(logpdf(x, alpha))

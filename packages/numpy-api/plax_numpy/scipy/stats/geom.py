@@ -11,6 +11,9 @@ __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(k, p, loc=0):
+    """The log of the probability mass function of the ``geom`` distribution, as
+    ``scipy.stats.geom.logpmf``.
+    """
     k, p, loc = args("geom.logpmf", k, p, loc)
     y = k - loc
     out = special.xlog1py(y - 1.0, -p) + jnp.log(p)
@@ -18,4 +21,5 @@ def logpmf(k, p, loc=0):
 
 
 def pmf(k, p, loc=0):
+    """The probability mass function of the ``geom`` distribution, as ``scipy.stats.geom.pmf``."""
     return jnp.exp(logpmf(k, p, loc))

@@ -20,6 +20,9 @@ __all__ = ["gaussian_kde"]
 
 @register_pytree_node_class
 class gaussian_kde:  # noqa: N801  (SciPy's and JAX's name)
+    """A Gaussian kernel density estimate of ``dataset`` (``bw_method`` as SciPy's), as
+    ``scipy.stats.gaussian_kde``.
+    """
     def __init__(self, dataset, bw_method=None, weights=None):
         dataset = jnp.atleast_2d(jnp.asarray(dataset))
         if not jnp.issubdtype(dataset.dtype, jnp.inexact):

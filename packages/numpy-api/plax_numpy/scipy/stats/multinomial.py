@@ -13,6 +13,9 @@ __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(x, n, p):
+    """The log of the probability mass function of the ``multinomial`` distribution, as
+    ``scipy.stats.multinomial.logpmf``.
+    """
     x, n, p = dtypes_only("multinomial.logpmf", x, n, p)
     terms = special.xlogy(x, p) - lax.lgamma(x + 1.0)
     out = lax.lgamma(n + 1.0) + jnp.sum(terms, axis=-1)
@@ -20,4 +23,7 @@ def logpmf(x, n, p):
 
 
 def pmf(x, n, p):
+    """The probability mass function of the ``multinomial`` distribution, as
+    ``scipy.stats.multinomial.pmf``.
+    """
     return jnp.exp(logpmf(x, n, p))

@@ -14,6 +14,9 @@ _LOG_2PI = np.log(2 * np.pi)
 
 
 def logpdf(x, mean, cov, allow_singular=None):
+    """The log of the probability density function of the ``multivariate_normal`` distribution,
+    as ``scipy.stats.multivariate_normal.logpdf``.
+    """
     if allow_singular is not None:
         raise NotImplementedError("multivariate_normal.logpdf: allow_singular is not "
                                   "supported (as in JAX); leave it as None.")
@@ -37,4 +40,7 @@ def logpdf(x, mean, cov, allow_singular=None):
 
 
 def pdf(x, mean, cov):
+    """The probability density function of the ``multivariate_normal`` distribution, as
+    ``scipy.stats.multivariate_normal.pdf``.
+    """
     return jnp.exp(logpdf(x, mean, cov))

@@ -13,6 +13,9 @@ __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(k, n, p, loc=0):
+    """The log of the probability mass function of the ``nbinom`` distribution, as
+    ``scipy.stats.nbinom.logpmf``.
+    """
     k, n, p, loc = args("nbinom.logpmf", k, n, p, loc)
     y = k - loc
     ok = y >= 0
@@ -23,4 +26,7 @@ def logpmf(k, n, p, loc=0):
 
 
 def pmf(k, n, p, loc=0):
+    """The probability mass function of the ``nbinom`` distribution, as
+    ``scipy.stats.nbinom.pmf``.
+    """
     return jnp.exp(logpmf(k, n, p, loc))

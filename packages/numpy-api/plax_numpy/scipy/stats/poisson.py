@@ -12,6 +12,9 @@ __all__ = ["logpmf", "pmf", "cdf", "entropy"]
 
 
 def logpmf(k, mu, loc=0):
+    """The log of the probability mass function of the ``poisson`` distribution, as
+    ``scipy.stats.poisson.logpmf``.
+    """
     k, mu, loc = args("poisson.logpmf", k, mu, loc)
     y = k - loc
     ok = (y >= 0) & (y == jnp.floor(y))
@@ -21,10 +24,16 @@ def logpmf(k, mu, loc=0):
 
 
 def pmf(k, mu, loc=0):
+    """The probability mass function of the ``poisson`` distribution, as
+    ``scipy.stats.poisson.pmf``.
+    """
     return jnp.exp(logpmf(k, mu, loc))
 
 
 def cdf(k, mu, loc=0):
+    """The cumulative distribution function of the ``poisson`` distribution, as
+    ``scipy.stats.poisson.cdf``.
+    """
     k, mu, loc = args("poisson.cdf", k, mu, loc)
     y = jnp.floor(k - loc)
     out = special.gammaincc(jnp.maximum(y, 0.0) + 1.0, mu)

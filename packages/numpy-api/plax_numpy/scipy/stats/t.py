@@ -11,6 +11,9 @@ __all__ = ["logpdf", "pdf"]
 
 
 def logpdf(x, df, loc=0, scale=1):
+    """The log of the probability density function of the ``t`` distribution, as
+    ``scipy.stats.t.logpdf``.
+    """
     z, (df,), log_scale = standardize("t.logpdf", x, loc, scale, df)
     half = 0.5 * (df + 1.0)
     norm = lax.lgamma(half) - lax.lgamma(0.5 * df) - 0.5 * jnp.log(df * np.pi) - log_scale
@@ -18,4 +21,5 @@ def logpdf(x, df, loc=0, scale=1):
 
 
 def pdf(x, df, loc=0, scale=1):
+    """The probability density function of the ``t`` distribution, as ``scipy.stats.t.pdf``."""
     return jnp.exp(logpdf(x, df, loc, scale))

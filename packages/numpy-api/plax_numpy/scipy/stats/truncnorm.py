@@ -22,28 +22,46 @@ def _log_mass(a, b):
 
 
 def logpdf(x, a, b, loc=0, scale=1):
+    """The log of the probability density function of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.logpdf``.
+    """
     z, (a, b), log_scale = standardize("truncnorm.logpdf", x, loc, scale, a, b)
     out = norm.logpdf(z) - log_scale - _log_mass(a, b)
     return jnp.where((z < a) | (z > b), -np.inf, out)
 
 
 def pdf(x, a, b, loc=0, scale=1):
+    """The probability density function of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.pdf``.
+    """
     return jnp.exp(logpdf(x, a, b, loc, scale))
 
 
 def logcdf(x, a, b, loc=0, scale=1):
+    """The log of the cumulative distribution function of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.logcdf``.
+    """
     z, (a, b), _ = standardize("truncnorm.logcdf", x, loc, scale, a, b)
     return _log_mass(a, jnp.clip(z, a, b)) - _log_mass(a, b)
 
 
 def cdf(x, a, b, loc=0, scale=1):
+    """The cumulative distribution function of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.cdf``.
+    """
     return jnp.exp(logcdf(x, a, b, loc, scale))
 
 
 def logsf(x, a, b, loc=0, scale=1):
+    """The log of the survival function of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.logsf``.
+    """
     z, (a, b), _ = standardize("truncnorm.logsf", x, loc, scale, a, b)
     return _log_mass(jnp.clip(z, a, b), b) - _log_mass(a, b)
 
 
 def sf(x, a, b, loc=0, scale=1):
+    """The survival function ``1 - cdf`` of the ``truncnorm`` distribution, as
+    ``scipy.stats.truncnorm.sf``.
+    """
     return jnp.exp(logsf(x, a, b, loc, scale))

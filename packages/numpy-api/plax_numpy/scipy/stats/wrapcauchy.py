@@ -10,6 +10,9 @@ __all__ = ["logpdf", "pdf"]
 
 
 def logpdf(x, c):
+    """The log of the probability density function of the ``wrapcauchy`` distribution, as
+    ``scipy.stats.wrapcauchy.logpdf``.
+    """
     x, c = args("wrapcauchy.logpdf", x, c)
     out = jnp.log1p(-c * c) - np.log(2 * np.pi) - jnp.log1p(c * c - 2.0 * c * jnp.cos(x))
     out = jnp.where((x < 0) | (x > 2 * np.pi), -np.inf, out)
@@ -17,4 +20,7 @@ def logpdf(x, c):
 
 
 def pdf(x, c):
+    """The probability density function of the ``wrapcauchy`` distribution, as
+    ``scipy.stats.wrapcauchy.pdf``.
+    """
     return jnp.exp(logpdf(x, c))
