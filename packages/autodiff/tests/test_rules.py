@@ -455,6 +455,8 @@ def test_every_primitive_checked():
                 "reduce_precision", "population_count", "clz"}  # test_rules_sorting.py
     checked |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig",
                 "fft"}  # test_rules_linalg.py
+    checked |= {"psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
+                "ppermute", "axis_index"}  # packages/parallel/tests/test_collectives_vmap.py
     checked |= {"jit"}  # test_jit_call_primitive_grads
     checked |= {"adjacent_diff"}  # third-party plugin plax-diffop: core's test_thirdparty.py
     missing = sorted(set(registry.primitives) - checked)

@@ -53,7 +53,11 @@ def batching_rules():
 
 
 class BatchInfo:
-    """What a vmap level knows: the size of its axis and its name (for collectives)."""
+    """What a vmap level knows: the size of its axis and its name (for collectives).
+
+    Public protocol: a main trace whose ``payload`` has ``name`` and ``size`` binds the
+    axis ``name`` (plax-parallel's collectives find their vmapped axes this way).
+    """
 
     __slots__ = ("size", "name")
 
@@ -117,12 +121,18 @@ class BatchTrace(Trace):
     def process_primitive(self, primitive, tracers, params):
         vals = [t.val for t in tracers]
         dims = [t.batch_dim for t in tracers]
-        if all(d is None for d in dims):
+        # A primitive over named axes (a collective: psum, axis_index, ...) sets
+        # ``batching_axis_data``: its rule also receives this level's ``BatchInfo``
+        # (``.name``, ``.size``) as ``axis_data``, even when no operand is batched.
+        named = getattr(primitive, "batching_axis_data", False)
+        if all(d is None for d in dims) and not named:
             out = primitive.bind(*vals, **params)
             if primitive.multiple_results:
                 return [BatchTracer(self, o, not_mapped) for o in out]
             return BatchTracer(self, out, not_mapped)
         rule = batching_rules()[primitive]
+        if named:
+            params = dict(params, axis_data=self.main.payload)
         _rule_mains.append(self.main)
         try:
             out, out_dim = rule(vals, dims, **params)

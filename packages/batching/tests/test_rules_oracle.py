@@ -389,6 +389,10 @@ NO_ORACLE |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig", 
 # checked against Python loops in test_rules_indexing.py
 NO_ORACLE |= {"gather", "scatter", "scatter-add", "scatter-mul", "scatter-min", "scatter-max"}
 # checked against Python loops in test_rules_sorting.py
+# plax-parallel's collectives: their batching rules are checked against NumPy over the
+# whole named axis in packages/parallel/tests/test_collectives_vmap.py
+NO_ORACLE |= {"psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
+              "ppermute", "axis_index"}
 NO_ORACLE |= {"sort", "top_k", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp",
               "reduce_precision", "population_count", "clz"}
 

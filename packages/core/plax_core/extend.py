@@ -66,6 +66,7 @@ from .core import (
     get_aval,
     new_base_main,
     new_main,
+    trace_stack,
 )
 from .jaxpr import (
     ClosedJaxpr,
@@ -95,7 +96,7 @@ __all__ = [
     "PARTIAL_EVAL", "Primitive", "RULE_TABLES", "Registry", "RuleTable", "ShapedArray",
     "TRANSPOSE", "Trace", "Tracer", "Var", "eval_jaxpr", "find_top_trace", "full_lower",
     "get_aval", "get_backend", "get_registry", "hookimpl", "make_literal", "new_base_main",
-    "new_main", "trace_to_jaxpr",
+    "new_main", "trace_stack", "trace_to_jaxpr",
 ]
 
 # Higher-order primitives (see the section above and plax_core.prims.higher_order).

@@ -79,7 +79,11 @@ def batch_subcall(fun: Callable, size: int, in_dims: Sequence[int | None],
             x._trace.main.level < main.level
             for x in args if isinstance(x, core.Tracer)):
         return _run_batched(BatchTrace(main), fun, args, in_dims)
-    with new_main(BatchTrace, BatchInfo(size)) as fresh:
+    # A fresh level keeps the name of the vmap it stands for, so collectives over that
+    # name inside the call (jit inside vmap(axis_name=...)) are batched here.
+    owner = main if main is not None else rule_main()
+    name = getattr(getattr(owner, "payload", None), "name", None)
+    with new_main(BatchTrace, BatchInfo(size, name)) as fresh:
         return _run_batched(BatchTrace(fresh), fun, args, in_dims)
 
 

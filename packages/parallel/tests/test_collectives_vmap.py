@@ -1,0 +1,219 @@
+"""Collectives under ``vmap(f, axis_name=...)``: values against NumPy, derivatives by
+finite differences, JAX's errors.  No devices are needed: vmap turns each collective over
+its own axis into an array operation over the batch axis."""
+
+import numpy as np
+import plax_parallel as pp
+import pytest
+
+from plax_autodiff import grad, jvp, vjp
+from plax_autodiff.test_util import check_grads, numerical_jvp
+from plax_batching import vmap
+from plax_core import lax
+
+N = 4
+RNG = np.random.RandomState(0)
+
+
+def _x(*shape):
+    return RNG.randn(*shape).astype(np.float32)
+
+
+# ------------------------------------------------------------------ NumPy oracles
+# Each takes X, the stacked per-index operands (X[j] is index j's value), and returns
+# the stacked per-index results.
+
+def np_all_gather(X, axis, tiled):
+    g = np.concatenate(list(X), axis) if tiled else np.stack(list(X), axis)
+    return np.stack([g] * len(X))
+
+
+def np_psum_scatter(X, sd, tiled):
+    s = X.sum(0)
+    n = len(X)
+    return np.stack([np.split(s, n, sd)[i] if tiled else np.take(s, i, sd)
+                     for i in range(n)])
+
+
+def np_all_to_all(X, split, concat, tiled):
+    n = len(X)
+    if tiled:
+        return np.stack([np.concatenate([np.split(X[j], n, split)[i] for j in range(n)],
+                                        concat) for i in range(n)])
+    return np.stack([np.stack([np.take(X[j], i, split) for j in range(n)], concat)
+                     for i in range(n)])
+
+
+def np_ppermute(X, perm):
+    out = np.zeros_like(X)
+    for s, d in perm:
+        out[d] = X[s]
+    return out
+
+
+# (name, per-index function, per-index shape, oracle on the stacked operands)
+CASES = [
+    ("psum", lambda v: pp.psum(v, "i"), (3,), lambda X: np.broadcast_to(X.sum(0), X.shape)),
+    ("pmean", lambda v: pp.pmean(v, "i"), (2, 3),
+     lambda X: np.broadcast_to(X.mean(0), X.shape)),
+    ("pmax", lambda v: pp.pmax(v, "i"), (3,), lambda X: np.broadcast_to(X.max(0), X.shape)),
+    ("pmin", lambda v: pp.pmin(v, "i"), (), lambda X: np.broadcast_to(X.min(0), X.shape)),
+    ("all_gather", lambda v: pp.all_gather(v, "i"), (3,),
+     lambda X: np_all_gather(X, 0, False)),
+    ("all_gather_axis1", lambda v: pp.all_gather(v, "i", axis=1), (2, 3),
+     lambda X: np_all_gather(X, 1, False)),
+    ("all_gather_tiled", lambda v: pp.all_gather(v, "i", axis=1, tiled=True), (2, 3),
+     lambda X: np_all_gather(X, 1, True)),
+    ("psum_scatter", lambda v: pp.psum_scatter(v, "i"), (N, 3),
+     lambda X: np_psum_scatter(X, 0, False)),
+    ("psum_scatter_dim1_tiled",
+     lambda v: pp.psum_scatter(v, "i", scatter_dimension=1, tiled=True), (3, 2 * N),
+     lambda X: np_psum_scatter(X, 1, True)),
+    ("all_to_all", lambda v: pp.all_to_all(v, "i", 0, 1), (N, 3),
+     lambda X: np_all_to_all(X, 0, 1, False)),
+    ("all_to_all_1_0", lambda v: pp.all_to_all(v, "i", 1, 0), (2, N),
+     lambda X: np_all_to_all(X, 1, 0, False)),
+    ("all_to_all_tiled", lambda v: pp.all_to_all(v, "i", 1, 0, tiled=True), (3, 2 * N),
+     lambda X: np_all_to_all(X, 1, 0, True)),
+    ("ppermute_ring", lambda v: pp.ppermute(v, "i", [(j, (j + 1) % N) for j in range(N)]),
+     (3,), lambda X: np_ppermute(X, [(j, (j + 1) % N) for j in range(N)])),
+    ("ppermute_partial", lambda v: pp.ppermute(v, "i", [(0, 2), (3, 1)]), (2,),
+     lambda X: np_ppermute(X, [(0, 2), (3, 1)])),
+    ("pshuffle", lambda v: pp.pshuffle(v, "i", [3, 0, 1, 2]), (3,),
+     lambda X: X[[3, 0, 1, 2]]),
+]
+LINEAR = [c for c in CASES if c[0] not in ("pmax", "pmin")]
+
+
+@pytest.mark.parametrize("name,f,shape,oracle", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("in_axis", [0, -1])
+def test_collective_matches_numpy(name, f, shape, oracle, in_axis):
+    X = _x(N, *shape)
+    Xin = np.moveaxis(X, 0, in_axis)   # batch axis last exercises a non-leading batch dim
+    out = vmap(f, in_axes=in_axis, axis_name="i")(Xin)
+    np.testing.assert_allclose(np.asarray(out), oracle(X), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name,f,shape,oracle", LINEAR, ids=[c[0] for c in LINEAR])
+def test_jvp_and_transpose_inside_vmap(name, f, shape, oracle):
+    """jvp inside vmap = the directional derivative of the whole vmapped map; vjp inside
+    vmap is its adjoint (psum transposes to psum, all_gather to psum_scatter, ...)."""
+    X, T = _x(N, *shape), _x(N, *shape)
+    G = vmap(f, axis_name="i")
+    tangent = vmap(lambda x, t: jvp(f, (x,), (t,))[1], axis_name="i")(X, T)
+    (expected,) = numerical_jvp(G, (X,), (T,), eps=1e-2)
+    np.testing.assert_allclose(np.asarray(tangent), expected, rtol=1e-3, atol=1e-3)
+    CT = _x(*np.asarray(tangent).shape)
+    ct_in = vmap(lambda x, c: vjp(f, x)[1](c)[0], axis_name="i")(X, CT)
+    lhs = float(np.sum(np.asarray(tangent, np.float64) * CT))
+    rhs = float(np.sum(np.asarray(ct_in, np.float64) * T))
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-4, atol=1e-4)
+
+
+def test_check_grads_through_collectives():
+    def g(x):   # per-index: nonlinear around several collectives
+        s = pp.psum(jnp_sin(x) * x, "i")
+        gathered = pp.all_gather(x * s, "i", tiled=True)
+        return pp.pmean(gathered.sum() * x, "i") + pp.ppermute(x, "i", [(0, 1), (1, 0)])
+
+    X = _x(N, 2)
+    check_grads(lambda X: vmap(g, axis_name="i")(X), (X,), order=2, atol=2e-2, rtol=2e-2)
+    # grad inside vmap: the collectives' JVP and transpose rules themselves
+    check_grads(lambda X: vmap(grad(lambda x: pp.psum(jnp_sin(x) * x, "i").sum()),
+                               axis_name="i")(X), (X,), order=1, atol=2e-2, rtol=2e-2)
+
+
+def jnp_sin(x):
+    return lax.sin(x)
+
+
+# Values obtained by running JAX 0.10.2 outside the repository:
+#   vmap(grad(lambda x: psum(x**2, 'i')), axis_name='i')(arange(3.))  -> [0, 6, 12]
+#   vmap(grad(lambda x: pmean(x**2, 'i')), axis_name='i')(arange(3.)) -> [0, 2, 4]
+#   vmap(grad(lambda v: all_gather(v, 'i').sum()), axis_name='i')(arange(3.)) -> [3, 3, 3]
+JAX_GRADS = [
+    (lambda x: pp.psum(x ** 2, "i"), [0.0, 6.0, 12.0]),
+    (lambda x: pp.pmean(x ** 2, "i"), [0.0, 2.0, 4.0]),
+    (lambda x: pp.all_gather(x, "i").sum(), [3.0, 3.0, 3.0]),
+]
+
+
+@pytest.mark.parametrize("f,expected", JAX_GRADS)
+def test_grad_inside_vmap_matches_jax(f, expected):
+    out = vmap(grad(f), axis_name="i")(np.arange(3.0, dtype=np.float32))
+    np.testing.assert_allclose(np.asarray(out), expected)
+
+
+def test_pmax_is_not_differentiable():
+    # JAX 0.10.2: NotImplementedError "Differentiation rule for 'pmax' not implemented"
+    with pytest.raises(NotImplementedError, match="pmax"):
+        vmap(grad(lambda x: pp.pmax(x, "i")), axis_name="i")(np.arange(3.0))
+
+
+def test_constants_and_dtypes():
+    x = np.arange(3.0, dtype=np.float32)
+    # psum of a constant over a vmapped axis multiplies by its size; bools sum as int32;
+    # pmean of an integer is a float (JAX 0.10.2: [3 3 3], int32, [2. 2. 2.])
+    out = vmap(lambda v: pp.psum(1, "i"), axis_name="i")(x)
+    np.testing.assert_array_equal(np.asarray(out), [3, 3, 3])
+    b = vmap(lambda v: pp.psum(v > 0, "i"), axis_name="i")(x)
+    assert np.asarray(b).dtype == np.int32 and list(np.asarray(b)) == [2, 2, 2]
+    m = vmap(lambda v: pp.pmean(np.int32(2), "i"), axis_name="i")(x)
+    assert np.asarray(m).dtype == np.float32
+    np.testing.assert_allclose(np.asarray(m), [2.0, 2.0, 2.0])
+    assert vmap(lambda v: v * pp.axis_size("i"), axis_name="i")(x).tolist() == [0, 3, 6]
+    tree = vmap(lambda v: pp.psum({"a": v, "b": (v, 2 * v)}, "i"), axis_name="i")(x)
+    np.testing.assert_allclose(np.asarray(tree["b"][1]), [6.0] * 3)
+
+
+def test_nested_axes():
+    X = _x(2, 3, 5)   # outer axis 'i' (2), inner axis 'j' (3)
+    both = vmap(vmap(lambda v: pp.psum(v, ("i", "j")), axis_name="j"), axis_name="i")(X)
+    np.testing.assert_allclose(np.asarray(both), np.broadcast_to(X.sum((0, 1)), X.shape),
+                               rtol=1e-5)
+    outer = vmap(vmap(lambda v: pp.psum(v, "i"), axis_name="j"), axis_name="i")(X)
+    np.testing.assert_allclose(np.asarray(outer), np.broadcast_to(X.sum(0), X.shape),
+                               rtol=1e-5)
+    idx = vmap(vmap(lambda v: pp.axis_index(("i", "j")), axis_name="j"),
+               axis_name="i")(X)
+    # JAX 0.10.2: [[0 1 2] [3 4 5]]
+    assert np.asarray(idx).tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert np.asarray(idx).dtype == np.int32
+    assert vmap(lambda v: pp.axis_index("i"), axis_name="i")(X).tolist() == [0, 1]
+
+
+def test_jit_inside_and_outside_vmap():
+    from plax_xla import jit
+    X = _x(N, 3)
+    inner = vmap(jit(lambda v: pp.psum(v, "i")), axis_name="i")(X)
+    outer = jit(vmap(lambda v: pp.psum(v, "i"), axis_name="i"))(X)
+    for out in (inner, outer):
+        np.testing.assert_allclose(np.asarray(out), np.broadcast_to(X.sum(0), X.shape),
+                                   rtol=1e-5)
+
+
+def test_unbound_axis_name_is_a_name_error():
+    # JAX 0.10.2: NameError "unbound axis name: zz"
+    with pytest.raises(NameError, match="unbound axis name: zz"):
+        pp.psum(1.0, "zz")
+    with pytest.raises(NameError, match="unbound axis name: zz"):
+        vmap(lambda v: pp.axis_index("zz"), axis_name="i")(np.ones(3))
+    with pytest.raises(NameError, match="zz"):
+        pp.axis_size("zz")
+
+
+def test_argument_errors():
+    Y = _x(N, 2, 3)
+    # JAX 0.10.2: ValueError "axis 3 is out of bounds for array of dimension 3" and
+    # "all_to_all requires the size of the mapped axis axis_name to equal
+    # x.shape[split_axis], but they are 4 and 2 respectively."
+    with pytest.raises(ValueError, match="out of bounds"):
+        vmap(lambda v: pp.all_gather(v, "i", axis=3), axis_name="i")(Y)
+    with pytest.raises(ValueError, match="4 and 2"):
+        vmap(lambda v: pp.all_to_all(v, "i", 0, 0), axis_name="i")(Y)
+    with pytest.raises(ValueError, match="psum_scatter"):
+        vmap(lambda v: pp.psum_scatter(v, "i"), axis_name="i")(Y)
+    with pytest.raises(ValueError, match="unique"):
+        vmap(lambda v: pp.ppermute(v, "i", [(0, 1), (0, 2)]), axis_name="i")(Y)
+    with pytest.raises(ValueError, match="permutation"):
+        vmap(lambda v: pp.pshuffle(v, "i", [0, 0, 1, 2]), axis_name="i")(Y)
