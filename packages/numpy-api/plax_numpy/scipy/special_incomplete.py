@@ -315,6 +315,14 @@ def polygamma(n, x):
     return _polygamma(nf, x)
 
 
+
+def lax_polygamma(m, x):
+    """``jax.lax.polygamma``: the order ``m`` is a float of ``x``'s dtype holding a whole
+    number, and the result is NaN where it does not (``polygamma`` above takes integers)."""
+    nf, x = _args("polygamma", m, x)
+    whole = (nf == jnp.floor(nf)) & (nf >= 0)
+    return jnp.where(whole, _polygamma(jnp.where(whole, nf, 0.0), x), np.nan).astype(x.dtype)
+
 def _polygamma_plain(nf, x):
     n_pos = jnp.where(nf >= 1, nf, 1.0)
     sign = jnp.where(jnp.remainder(n_pos, 2.0) == 1.0, 1.0, -1.0)
