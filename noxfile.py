@@ -189,5 +189,7 @@ def docs(session):
     # A failed browser download is not a failed build: the test then looks for a system
     # Chromium, and skips without one.
     session.run("python", "-m", "playwright", "install", "chromium", success_codes=[0, 1])
+    # The tutorials' doctests again, here with the [examples] extra (scikit-learn) that
+    # the training page needs and the tests session lacks.
     session.run("pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q", "-rs",
-                "docs/tests", *session.posargs)
+                "docs/tests", "packages/plax/tests/test_tutorials.py", *session.posargs)
