@@ -29,6 +29,7 @@ __all__ = [
     "platforms",
     "check_key_reuse",
     "debug_nans",
+    "num_cpu_devices",
     "executable_cache_size",
     "compilation_cache",
     "compilation_cache_dir",
@@ -335,6 +336,21 @@ check_key_reuse = config.define_bool(
 debug_nans = config.define_bool(
     "debug_nans", False, env_var="PLAX_DEBUG_NANS",
     help="Check outputs for NaNs after each operation and raise on the first.")
+
+
+def _parse_device_count(value: Any) -> int:
+    n = int(value)
+    if n < -1 or n == 0:
+        raise ValueError(f"num_cpu_devices must be a positive count (or -1: XLA's "
+                         f"default), got {n}")
+    return n
+
+
+num_cpu_devices = config.define_option(
+    "num_cpu_devices", -1, _parse_device_count, env_var="PLAX_NUM_CPU_DEVICES",
+    help="How many CPU devices the XLA client offers (JAX's jax_num_cpu_devices); read "
+         "once, when the client is made: set it before the first operation. -1: one, "
+         "or what XLA_FLAGS=--xla_force_host_platform_device_count asks.")
 
 
 def _parse_cache_size(value: Any) -> int:

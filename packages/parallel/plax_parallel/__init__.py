@@ -28,10 +28,11 @@ from .collectives import (
     psum_scatter,
     psum_scatter_p,
 )
+from .pmap import pmap  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["all_gather", "all_to_all", "axis_index", "axis_size", "extend_axis_env",
-           "pmax", "pmean", "pmin", "ppermute", "pshuffle", "psum", "psum_scatter",
+           "pmap", "pmax", "pmean", "pmin", "ppermute", "pshuffle", "psum", "psum_scatter",
            # the primitives, as jax.lax exposes them
            "all_gather_p", "all_to_all_p", "axis_index_p", "pmax_p", "pmin_p", "ppermute_p",
            "psum_p", "psum_scatter_p"]

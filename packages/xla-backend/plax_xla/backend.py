@@ -96,6 +96,11 @@ class XlaBackend(Backend):
     def wrap(self, buf, aval) -> Array:
         return Array(buf, aval, self)
 
+    def compile_pmap(self, jaxpr, consts, mapped, n, devices, name="fun"):
+        """A program running ``jaxpr`` on ``n`` devices at once (``plax_xla.spmd``)."""
+        from . import spmd
+        return spmd.compile_pmap(self, jaxpr, consts, mapped, n, devices, name)
+
     def device_put(self, x, device=None):
         if isinstance(x, Tracer):
             return x
@@ -119,6 +124,19 @@ class XlaBackend(Backend):
         if value.dtype != aval.dtype:
             value = value.astype(aval.dtype)
         return Array(self.context.put(value, aval, device), aval, self)
+
+    def constant(self, key, make) -> Array:
+        """The small constant ``make()`` gives as ``(host value, aval)``, put on the
+        device once per ``key`` (an eager ``x * 2.0`` reuses its broadcast ``2.0``);
+        a cached constant that was donated, and so deleted, is put again."""
+        hit = self._constants.get(key)
+        if hit is not None and not hit._value.is_deleted():
+            return hit
+        value, aval = make()
+        out = self.put_host(value, aval)
+        if value.size <= _FOLD_MAX_SIZE:
+            self._constants.put(key, out)
+        return out
 
     def to_numpy(self, array) -> np.ndarray:
         buf = array._value

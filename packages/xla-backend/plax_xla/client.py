@@ -181,7 +181,10 @@ def _replicated(ndim=None):
 
 
 def make_cpu_context() -> DeviceContext:
-    return DeviceContext(xc.make_cpu_client(), "cpu")
+    from plax_core.config import config
+    n = config.read("num_cpu_devices")     # jax_num_cpu_devices: read once, here
+    client = xc.make_cpu_client(num_devices=n) if n and n > 0 else xc.make_cpu_client()
+    return DeviceContext(client, "cpu")
 
 
 # ------------------------------------------------------------------ to host
