@@ -32,6 +32,7 @@ PACKAGES = {
     "random": "random",
     "stax": "stax",
     "optimizers": "optimizers",
+    "parallel": "parallel",
     "plax": "plax",
 }
 
@@ -45,6 +46,9 @@ LOCAL_DEPS = {
     "random": ["core"],
     "stax": ["core", "numpy", "random"],
     "optimizers": ["core", "numpy"],
+    # plax-parallel depends on core alone; its tests run the collectives under vmap,
+    # grad and jit and on several XLA devices
+    "parallel": ["core", "autodiff", "batching", "xla", "numpy"],
     "plax": [name for name in PACKAGES if name != "plax"],
 }
 
@@ -73,6 +77,10 @@ def _pytest(session, *test_dirs):
                            str(Path(session.virtualenv.location) / "xla-cache"))
     session.env.setdefault("PLAX_REQUIRE_THIRDPARTY", "1" if session.name in ("core", "tests")
                            else "0")
+    # plax-parallel's tests need several CPU devices; the count is read when the client
+    # is made, so it is set for the whole run (everything else stays on device 0)
+    if session.name in ("parallel", "tests"):
+        session.env.setdefault("PLAX_NUM_CPU_DEVICES", "8")
     session.run("pytest", "-n", "auto", "--import-mode=importlib", *test_dirs,
                 *session.posargs)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["core", "autodiff", "batching", "xla-backend", "numpy-api", "random", "stax",
-            "optimizers", "plax"]
+            "optimizers", "parallel", "plax"]
 
 
 def build(outdir: Path) -> list[Path]:
