@@ -55,6 +55,8 @@ OPTIONAL_MODULES = [
     ("plax.distributed", "Several processes, one program."),
     ("plax.debug", "Printing and callbacks from inside transformed code."),
     ("plax.experimental", "JAX's ``jax.experimental`` names plax provides."),
+    ("plax.export", "Jitted functions as serialisable artifacts that run without their "
+                    "source."),
 ]
 
 # Module attributes that are not functions or classes, so carry no docstring of their own.

@@ -12,6 +12,9 @@ its own (plax-autodiff's ``custom_jvp_call``, ``custom_vjp_call`` and
 ``ClosedJaxpr`` it calls: its equations are lowered in place, its constants become
 constants.  (``jit`` moves the constants of its nested calls up to program
 parameters first, see ``jit.hoist_call_consts``.)
+
+``call_exported_p`` (``plax.export``'s ``Exported.call`` under ``jit``) copies the
+exported module's functions into the program and calls its ``main``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from plax_core.extend import LOWERING, HigherOrderPrimitive
 from plax_core.lax import jit_p
 
+from ..export import call_exported_p, lower_call_exported
 from ..mlir import FunctionBuilder, aval_ty, lower_closed_call
 
 
@@ -59,6 +63,7 @@ def register(registry) -> None:
     with a callee that has no rule of its own."""
     table = registry.rules(LOWERING)
     table[jit_p] = _outlined_call
+    table[call_exported_p] = lower_call_exported     # plax.export's Exported.call
     for prim in list(registry.primitives.values()):
         if (isinstance(prim, HigherOrderPrimitive) and prim.callee is not None
                 and prim not in table):
