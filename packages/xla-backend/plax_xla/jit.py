@@ -300,7 +300,9 @@ class JitFunction:
         donated = {i % n for i in self._donate_nums if -n <= i < n}
         return static_pos, statics, dyn_args, dyn_kwargs, donated
 
-    def _key(self, args, kwargs):
+    def _key(self, args, kwargs, abstract: bool = False):
+        """The cache key of a call and its parts; ``abstract`` (``lower``, ``trace``,
+        ``eval_shape``) also accepts ``ShapeDtypeStruct`` arguments, as JAX does."""
         static_pos, statics, dyn_args, dyn_kwargs, donated = self._split(args, kwargs)
         try:
             hash(statics)
@@ -313,11 +315,16 @@ class JitFunction:
                 f"cache keys: pass a hashable value (a tuple instead of a list), or make "
                 f"the argument dynamic (drop it from static_argnums/static_argnames).") from None
         flat, in_tree = tree_util.tree_flatten((dyn_args, dyn_kwargs))
-        avals = tuple(map(self._arg_aval, flat))
+        avals = tuple(map(self._abstract_aval if abstract else self._arg_aval, flat))
         # (shape, dtype, weak_type) tuples hash and compare in C, ShapedArrays in Python
         flat_avals = tuple(x for a in avals for x in (a.shape, a.dtype, a.weak_type))
         key = (in_tree, flat_avals, statics, config.trace_context())
         return key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos, donated
+
+    def _abstract_aval(self, x) -> ShapedArray:
+        if isinstance(x, ShapeDtypeStruct):
+            return ShapedArray(x.shape, x.dtype, x.weak_type)
+        return self._arg_aval(x)
 
     def _arg_aval(self, x) -> ShapedArray:
         if type(x) is Array:
@@ -428,7 +435,7 @@ class JitFunction:
             from .devices import backend_for
             backend = backend_for("cpu")
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
-         donated) = self._key(args, kwargs)
+         donated) = self._key(args, kwargs, abstract=True)
         closed, out_tree, _ = self._traced(key, args, kwargs, in_tree, avals, static_pos)
         flags = self._donated_flags(args, kwargs, static_pos, donated)
         jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
@@ -439,13 +446,13 @@ class JitFunction:
     def trace(self, *args, **kwargs) -> ClosedJaxpr:
         """The ClosedJaxpr ``fun`` traces to for these arguments."""
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
-         donated) = self._key(args, kwargs)
+         donated) = self._key(args, kwargs, abstract=True)
         return self._trace(args, kwargs, in_tree, avals, static_pos)[0]
 
     def eval_shape(self, *args, **kwargs):
         """The output's shapes and dtypes as ``ShapeDtypeStruct``s, computing nothing."""
         (key, flat, in_tree, avals, statics, dyn_args, dyn_kwargs, static_pos,
-         donated) = self._key(args, kwargs)
+         donated) = self._key(args, kwargs, abstract=True)
         closed, out_tree = self._trace(args, kwargs, in_tree, avals, static_pos)
         return tree_util.tree_unflatten(out_tree, [
             ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals])
@@ -496,7 +503,9 @@ class Compiled:
         self.in_tree = in_tree
 
     def as_text(self) -> str:
-        return self._exe.text
+        """XLA's optimized HLO of the compiled program, as JAX's ``Compiled.as_text``
+        (``Lowered.as_text`` gives the StableHLO that went in)."""
+        return "\n\n".join(m.to_string() for m in self._exe.exe.hlo_modules())
 
     def cost_analysis(self) -> dict:
         """XLA's cost estimates (``flops``, ``bytes accessed``, ...), as JAX returns them."""

@@ -187,7 +187,16 @@ def test_lower_as_text_and_compile():
     assert "stablehlo.dot_general" in text and "tensor<2x3xf32>" in text
     compiled = lowered.compile()
     np.testing.assert_allclose(np.asarray(compiled(x, y)), 3 * np.ones((2, 4)))
-    assert compiled.as_text() == text
+    # Compiled.as_text is XLA's optimized HLO, as in JAX (Lowered.as_text is StableHLO)
+    hlo = compiled.as_text()
+    assert hlo.startswith("HloModule jit_") and "ENTRY" in hlo and "f32[2,3]" in hlo
+    assert "stablehlo" not in hlo
+    # abstract arguments, as JAX's lower/trace/eval_shape take them
+    sds = plax_core.ShapeDtypeStruct((2, 3), np.float32)
+    assert f.lower(sds, y).as_text() == text
+    assert f.eval_shape(sds, y).shape == (2, 4) and f.trace(sds, y).out_avals[0].shape == (2, 4)
+    with pytest.raises(TypeError, match="not a valid plax array type"):
+        f(sds, y)                                  # a call needs values
     with pytest.raises(TypeError, match="compiled for arguments"):
         compiled(y, x)
     shapes = f.eval_shape(x, y)
