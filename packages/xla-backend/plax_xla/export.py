@@ -247,7 +247,7 @@ def deserialize(blob: bytes | bytearray) -> Exported:
 def export(fun_jit, *, platforms: Sequence[str] | None = None,
            disabled_checks: Sequence = ()):
     """``export(jit(f))(*args, **kwargs)``: ``f`` lowered for the arguments' shapes
-    and dtypes as an ``Exported`` (arrays, scalars or ``ShapeDtypeStruct``s)."""
+    and dtypes as an ``Exported`` (arrays, scalars or ``ShapeDtypeStruct`` objects)."""
     if not isinstance(fun_jit, JitFunction):
         raise ValueError(f"Function to be exported must be the result of `jit` but is: "
                          f"{fun_jit!r}. Export plax.jit(f) instead of f.")
