@@ -119,6 +119,13 @@ def register_effects_barrier(fn: Callable[[], None]) -> None:
 
 
 def effects_barrier() -> None:
-    """Wait until every callback of the computations dispatched so far has run."""
+    """Wait until every callback of the computations dispatched so far has run.
+
+    JAX dispatches asynchronously and needs this before reading a callback's output.
+    In plax the NumPy backend runs callbacks directly and plax-xla waits for a
+    program's callbacks (its runtime token) before the call returns, so there is
+    nothing left to wait for: the call exists for JAX code, and for a backend that
+    runs callbacks asynchronously (it registers its wait with
+    ``register_effects_barrier``)."""
     for fn in list(_barriers):
         fn()
