@@ -132,6 +132,28 @@ class Array:
     def device(self):
         return self._backend.devices()[0]
 
+    # Sharding (JAX's names): a backend holding arrays over several devices answers
+    # ``sharding_of``/``shards_of``; any other array is whole on its one device.
+    @property
+    def sharding(self):
+        get = getattr(self._backend, "sharding_of", None)
+        if get is not None:
+            return get(self)
+        from .sharding import SingleDeviceSharding
+        return SingleDeviceSharding(self.device)
+
+    @property
+    def addressable_shards(self) -> list:
+        get = getattr(self._backend, "shards_of", None)
+        if get is not None:
+            return get(self)
+        from .sharding import Shard
+        return [Shard(self.device, (slice(None),) * len(self._aval.shape), self)]
+
+    @property
+    def is_fully_replicated(self) -> bool:
+        return self.sharding.is_fully_replicated
+
     def is_fully_addressable(self):
         return True
 

@@ -118,7 +118,9 @@ class NumpyBackend(Backend):
 def device_put(x, device=None):
     """Put a value (or pytree of values) on the default backend as plax arrays."""
     backend = get_backend()
-    if device is not None and not (hasattr(device, "platform") and hasattr(device, "id")):
+    from .sharding import Sharding  # device_put(x, sharding): the backend splits x
+    if device is not None and not isinstance(device, Sharding) and not (
+            hasattr(device, "platform") and hasattr(device, "id")):
         available = backend.devices()
         hint = ""
         if isinstance(device, str):

@@ -30,6 +30,7 @@ from plax_core.extend import HigherOrderPrimitive
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, eval_jaxpr
 from plax_core.lax import jit_p
 from plax_core.registry import MissingRuleError
+from plax_core.sharding import Sharding, SingleDeviceSharding
 
 from . import client
 from .mlir import FunctionBuilder, aval_ty, lowering_rules, module_text
@@ -104,6 +105,11 @@ class XlaBackend(Backend):
     def device_put(self, x, device=None):
         if isinstance(x, Tracer):
             return x
+        if isinstance(device, Sharding):              # device_put(x, sharding)
+            if not isinstance(device, SingleDeviceSharding):
+                from .sharded import put_sharded
+                return put_sharded(self, x, device)
+            device = device.device
         if type(x) is Array:
             if x._backend is self and (device is None or device == _device_of(x)):
                 return x

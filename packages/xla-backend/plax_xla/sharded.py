@@ -14,6 +14,8 @@ import numpy as np
 
 from plax_core.array import Array
 from plax_core.backend import Backend
+from plax_core.core import ShapedArray
+from plax_core.sharding import Shard, Sharding, TiledSharding
 
 from . import client
 from .backend import deleted_error
@@ -23,12 +25,14 @@ _IMMUTABLE = client._IMMUTABLE
 
 
 class ShardedValue:
-    """The global jaxlib array of a sharded Array, with its layout."""
+    """The global jaxlib array of a sharded Array, with its layout (``sharding``: the
+    plax Sharding, or None for pmap's layout)."""
 
-    __slots__ = ("buf", "devices", "indices", "_npy_value")
+    __slots__ = ("buf", "devices", "indices", "sharding", "_npy_value")
 
-    def __init__(self, buf, devices, indices):
+    def __init__(self, buf, devices, indices, sharding=None):
         self.buf, self.devices, self.indices = buf, tuple(devices), tuple(indices)
+        self.sharding = sharding
         self._npy_value = None
 
     def is_deleted(self):
@@ -59,6 +63,53 @@ def jax_sharding(devices, hlo):
     s = xc.GSPMDSharding(tuple(devices), hlo)
     s._to_xla_hlo_sharding = lambda ndim=None: hlo
     return s
+
+
+def hlo_of(sharding: Sharding, ndim: int, device_list):
+    """``(HloSharding, its text)`` of ``sharding`` over ``device_list`` (partition ids
+    are positions in that list)."""
+    lay = sharding.layout(ndim)
+    if lay.replicated:
+        return xc.HloSharding.replicate(), "{replicated}"
+    position = {id(d): k for k, d in enumerate(device_list)}
+    ids = [position[id(d)] for d in lay.devices]
+    dims = list(lay.tiles) + ([lay.copies] if lay.copies > 1 else [])
+    op = xc.OpSharding()
+    op.type = xc.OpSharding.Type.OTHER
+    op.tile_assignment_dimensions = dims
+    op.tile_assignment_devices = ids
+    op.replicate_on_last_tile_dim = lay.copies > 1
+    text = (f"{{devices=[{','.join(map(str, dims))}]{','.join(map(str, ids))}"
+            + (" last_tile_dim_replicate" if lay.copies > 1 else "") + "}")
+    return xc.HloSharding.from_proto(op), text
+
+
+def sharding_from_proto(op, ndim: int, device_list) -> Sharding:
+    """The plax sharding of an XLA ``OpSharding`` (what XLA chose for an output)."""
+    if op.type == xc.OpSharding.Type.REPLICATED or not list(op.tile_assignment_dimensions):
+        return TiledSharding(device_list, (1,) * ndim, len(device_list), device_list)
+    dims = list(op.tile_assignment_dimensions)
+    copies = dims[-1] if op.replicate_on_last_tile_dim else 1
+    tiles = dims[:ndim]
+    ids = list(op.tile_assignment_devices) or list(range(len(device_list)))
+    return TiledSharding(device_list, tiles, copies, [device_list[i] for i in ids])
+
+
+def put_sharded(backend, x, sharding: Sharding) -> Array:
+    """``device_put(x, sharding)``: the global array, each device holding its slice."""
+    host = np.asarray(x)
+    aval = getattr(x, "aval", None)
+    if aval is None or not isinstance(aval, ShapedArray):
+        from plax_core import dtypes
+        host, weak = dtypes.coerce_to_array(x)
+        aval = ShapedArray(host.shape, host.dtype, weak)
+    device_list = list(sharding._device_list())
+    index_of = {id(d): i for d, i in sharding.layout(len(aval.shape)).indices(aval.shape)}
+    indices = [index_of[id(d)] for d in device_list]
+    hlo, _ = hlo_of(sharding, len(aval.shape), device_list)
+    buf = put_shards(aval, [host[i] for i in indices], device_list, hlo)
+    return Array(ShardedValue(buf, device_list, indices, sharding), aval,
+                 sharded_backend(backend))
 
 
 def put_shards(aval, shards, devices, hlo):
@@ -108,6 +159,28 @@ class ShardedBackend(Backend):
     def block_until_ready(self, array):
         array._value.block_until_ready()
         return array
+
+    def sharding_of(self, array) -> Sharding:
+        value = array._value
+        if value.sharding is None:        # pmap's layout: axis 0 split over the devices
+            n = len(value.devices)
+            value.sharding = TiledSharding(value.devices,
+                                           (n,) + (1,) * (len(array._aval.shape) - 1), 1,
+                                           value.devices)
+        return value.sharding
+
+    def shards_of(self, array) -> list:
+        value = array._value
+        out = []
+        seen: dict = {}
+        for buf, device, index in zip(value.shards(), value.devices, value.indices):
+            shape = tuple(len(range(*sl.indices(d))) for sl, d in zip(index, array.shape))
+            aval = ShapedArray(shape, array._aval.dtype, array._aval.weak_type)
+            key = tuple((sl.start, sl.stop) for sl in index)
+            replica = seen[key] = seen.get(key, -1) + 1
+            data = Array(buf, aval, self.base)
+            out.append(Shard(device, index, data, replica))
+        return out
 
 
 _SHARDED: dict = {}
