@@ -313,7 +313,8 @@ def lower_call_exported(ctx, *args, exported):
     if entry is None:
         text = exported.mlir_module()
         body = text[text.index("{\n", text.index("attributes")) + 2:text.rindex("}")]
-        prefix = f"exported{len(ctx.functions)}_"
+        # a "." never occurs in jit's outlined names, so these cannot collide
+        prefix = f"exported{len(ctx.functions)}."
         names = [m.group(2) for m in _FUNC.finditer(body)]
         for name in names:
             body = re.sub(rf"@{re.escape(name)}\b", f"@{prefix}{name}", body)

@@ -13,6 +13,7 @@ of a call).
 
 import collections
 import os
+import re
 import subprocess
 import sys
 
@@ -169,13 +170,13 @@ def test_call_under_jit_inlines_the_module():
     jaxpr = plax_core.make_jaxpr(outer)(params, xs)
     assert [e.primitive.name for e in jaxpr.jaxpr.eqns][0] == "call_exported"
     text = jit(outer).lower(params, xs).as_text()
-    assert "func.func private @exported0_main(" in text and "callee = @exported0_main" in text
+    assert "func.func private @exported0.main(" in text and "callee = @exported0.main" in text
     want = model_oracle(params, xs, 1.0)
     np.testing.assert_allclose(np.asarray(jit(outer)(params, xs)),
                                want["ys"].sum() + want["stats"][0], rtol=1e-5)
     twice = jit(lambda p, x: (exp.call(p, x, offset=0.0)["ys"],      # one copy of it
                               exp.call(p, x, offset=1.0)["ys"])).lower(params, xs).as_text()
-    assert twice.count("func.func private @exported0_main(") == 1
+    assert twice.count("func.func private @exported0.main(") == 1
 
 
 def test_vmap_and_grad_of_a_call_are_refused(require):
@@ -245,3 +246,16 @@ def test_deserialize_refuses_bad_bytes():
     newer = blob[:8] + (FORMAT_VERSION + 1).to_bytes(4, "little") + blob[12:]
     with pytest.raises(ValueError, match=f"format version {FORMAT_VERSION + 1}"):
         deserialize(newer)
+
+
+def test_exported_functions_keep_apart_from_the_callers():
+    """The caller outlines the same nested jit (``_scale``) as the exported module:
+    the copies get distinct names, and both compute."""
+    exp = deserialize(export(jit(lambda v: _scale(lax.exp(v))))(
+        ShapeDtypeStruct((2,), np.float32)).serialize())
+    f = jit(lambda v: _scale(exp.call(v)) + _scale(v))
+    x = np.array([0.5, -1.0], np.float32)
+    text = f.lower(x).as_text()
+    names = re.findall(r"func\.func \w+ (@[\w.$]+)\(", text)
+    assert len(names) == len(set(names)) == 4, names
+    np.testing.assert_allclose(np.asarray(f(x)), np.exp(x) * 9 + x * 3, rtol=1e-6)
