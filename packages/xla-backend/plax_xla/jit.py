@@ -78,10 +78,10 @@ def jit(fun: Callable | None = None, /, *, in_shardings=None, out_shardings=None
     if not callable(fun):
         raise TypeError(f"jit: fun must be callable, got {fun!r} of type "
                         f"{type(fun).__name__}")
-    for what, value in (("in_shardings", in_shardings), ("out_shardings", out_shardings)):
-        if value is not None:
-            raise NotImplementedError(f"jit: {what} is not supported (plax runs on one "
-                                      f"device); pass None")
+    if in_shardings is not None or out_shardings is not None:
+        from .spmd import sharded_jit  # one SPMD program over a mesh's devices
+        return sharded_jit(fun, in_shardings, out_shardings, _ints("static_argnums",
+                                                                   static_argnums))
     return JitFunction(fun, static_argnums, static_argnames, donate_argnums,
                        donate_argnames, device, backend)
 

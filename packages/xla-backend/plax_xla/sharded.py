@@ -113,10 +113,22 @@ def put_sharded(backend, x, sharding: Sharding) -> Array:
 
 
 def put_shards(aval, shards, devices, hlo):
-    """One global array of ``aval`` from host ``shards`` (one per device)."""
-    shards = [np.ascontiguousarray(s, dtype=aval.dtype) for s in shards]
-    return xc.batched_device_put(aval, jax_sharding(devices, hlo), shards, list(devices),
-                                 True, True, _IMMUTABLE, True)
+    """One global array of ``aval`` from host ``shards`` (one per device).
+
+    Each shard is put on its device, then the result handler assembles the global
+    array (jaxlib's batched put fails on partially replicated shardings without jax).
+    """
+    singles = []
+    for shard, device in zip(shards, devices):
+        shard = np.ascontiguousarray(shard, dtype=aval.dtype)
+        one = xc.SingleDeviceSharding(device)
+        one._to_xla_hlo_sharding = client._replicated
+        shard_aval = ShapedArray(shard.shape, aval.dtype, aval.weak_type)
+        singles.append(xc.batched_device_put(shard_aval, one, [shard], [device], True, True,
+                                             _IMMUTABLE, True))
+    handler = client._jax.array_result_handler(aval, jax_sharding(devices, hlo), True,
+                                               _skip_checks=True)
+    return handler(singles)
 
 
 class ShardedBackend(Backend):

@@ -113,4 +113,200 @@ def compile_pmap(backend, jaxpr, consts, mapped, n, devices, name="fun") -> Pmap
     return PmapExecutable(backend, jaxpr, consts, mapped, n, devices, name)
 
 
-__all__ = ["PmapExecutable", "compile_pmap", "lower_replicated"]
+__all__ = ["PmapExecutable", "ShardedJit", "compile_pmap", "lower_replicated", "sharded_jit"]
+
+
+# ------------------------------------------------------------------ jit with shardings
+# One SPMD program for all the devices of a mesh (DESIGN.md, "Many devices"): global
+# shapes, a GSPMD sharding on every argument and requested result; XLA's partitioner
+# splits the work and inserts the collectives.  Results left unconstrained get the
+# sharding XLA chose (``get_output_shardings``).
+
+
+def _spmd_module(name, ctx, params, in_texts, outs, out_texts, n) -> str:
+    sig = ", ".join(f"{p}: {ctx.ty_of(p).text}" + (f' {{mhlo.sharding = "{t}"}}' if t else "")
+                    for p, t in zip(params, in_texts))
+    res = ", ".join(ctx.ty_of(o).text + (f' {{mhlo.sharding = "{t}"}}' if t else "")
+                    for o, t in zip(outs, out_texts))
+    body = list(ctx.lines)
+    types = ", ".join(ctx.ty_of(o).text for o in outs)
+    body.append(f'"func.return"({", ".join(outs)}) : ({types}) -> ()')
+    functions = "".join(text for _, text in ctx.functions.values())
+    safe = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "main"
+    return (f"module @{safe} attributes {{mhlo.num_partitions = {n} : i32, "
+            f"mhlo.num_replicas = 1 : i32}} {{\n{functions}  func.func public @main({sig}) "
+            f"-> ({res}) {{\n    " + "\n    ".join(body) + "\n  }\n}\n")
+
+
+def _broadcast_to_leaves(spec, trees, what):
+    """A sharding (or None) per flat argument: ``spec`` is one for all, or one per
+    positional argument (applied to every leaf of it)."""
+    from plax_core.sharding import Sharding
+    if spec is None or isinstance(spec, Sharding):
+        return [spec] * sum(t.num_leaves for t in trees)
+    spec = list(spec) if isinstance(spec, (tuple, list)) else [spec]
+    if len(spec) != len(trees):
+        raise ValueError(f"jit: {what} has {len(spec)} entries but the function was called "
+                         f"with {len(trees)} positional arguments")
+    return [s for s, t in zip(spec, trees) for _ in range(t.num_leaves)]
+
+
+class ShardedJit:
+    """``jit(fun, in_shardings=..., out_shardings=...)``: one program over a mesh."""
+
+    def __init__(self, fun, in_shardings, out_shardings, static_argnums=()):
+        from plax_core.sharding import Sharding
+        self.fun, self.in_shardings, self.out_shardings = fun, in_shardings, out_shardings
+        self.static = tuple(static_argnums or ())
+        self._Sharding = Sharding
+        self._cache: dict = {}
+        functools_update(self, fun)
+
+    def _device_list(self, shardings):
+        from plax_core.sharding import NamedSharding
+        for s in shardings:
+            if isinstance(s, NamedSharding):
+                return s.mesh.device_list
+        for s in shardings:
+            if s is not None:
+                return list(s._device_list())
+        return None
+
+    def __call__(self, *args):
+        from plax_core import get_backend, tree_util
+        from plax_core.jaxpr import trace_to_jaxpr
+        from plax_core.sharding import TiledSharding
+        backend = get_backend()
+        n_args = len(args)
+        static_pos = {i % n_args for i in self.static}
+        dyn = [i for i in range(n_args) if i not in static_pos]
+        trees, flat = [], []
+        for i in dyn:
+            leaves, tree = tree_util.tree_flatten(args[i])
+            trees.append(tree)
+            flat += leaves
+        in_sh = _broadcast_to_leaves(self.in_shardings, trees, "in_shardings")
+        in_sh = [s if s is not None else getattr(getattr(x, "_value", None), "sharding", None)
+                 for s, x in zip(in_sh, flat)]
+        avals = [get_aval_of(x) for x in flat]
+        statics = tuple((i, args[i]) for i in sorted(static_pos))
+        key = (tuple(trees), tuple(avals), tuple(map(_sharding_key, in_sh)), statics)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._compile(backend, args, dyn, trees, avals, in_sh, trace_to_jaxpr,
+                                  tree_util, TiledSharding)
+            self._cache[key] = entry
+        exe, device_list, in_full, out_info, out_tree, consts_first = entry
+        bufs = []
+        for x, s in zip(flat, in_full):
+            value = getattr(x, "_value", None)
+            if isinstance(value, sharded.ShardedValue) and value.sharding == s:
+                bufs.append(value.buf)
+            else:
+                bufs.append(sharded.put_sharded(backend, np.asarray(x) if not hasattr(
+                    x, "aval") else x, s)._value.buf)
+        outs = exe.execute_sharded(bufs).consume_with_handlers([h for h, *_ in out_info])
+        sb = sharded.sharded_backend(backend)
+        results = [Array(sharded.ShardedValue(b, device_list, idx, s), aval, sb)
+                   for b, (_, aval, s, idx) in zip(outs, out_info)]
+        return tree_util.tree_unflatten(out_tree, results)
+
+    def _compile(self, backend, args, dyn, trees, avals, in_sh, trace_to_jaxpr, tree_util,
+                 TiledSharding):
+        out_spec = self.out_shardings
+        device_list = self._device_list(
+            in_sh + ([out_spec] if isinstance(out_spec, self._Sharding) else
+                     list(out_spec) if isinstance(out_spec, (tuple, list)) else []))
+        if device_list is None:
+            device_list = backend.devices()[:1]
+        n = len(device_list)
+        replicated = TiledSharding(device_list, (), n, device_list)
+        in_full = [s if s is not None else _replicated_for(TiledSharding, device_list,
+                                                            len(a.shape))
+                   for s, a in zip(in_sh, avals)]
+        del replicated
+        store = {}
+        counts = [t.num_leaves for t in trees]
+
+        def flat_fun(*leaves):
+            full = list(args)
+            k = 0
+            for i, tree, c in zip(dyn, trees, counts):
+                full[i] = tree_util.tree_unflatten(tree, list(leaves[k:k + c]))
+                k += c
+            out = self.fun(*full)
+            out_leaves, store["tree"] = tree_util.tree_flatten(out)
+            return out_leaves
+
+        jaxpr, consts = trace_to_jaxpr(flat_fun, avals)
+        out_tree = store["tree"]
+        n_out = len(jaxpr.outvars)
+        if out_spec is None or isinstance(out_spec, self._Sharding):
+            out_sh = [out_spec] * n_out
+        else:
+            out_sh = tree_util.tree_leaves(out_spec, is_leaf=lambda x: x is None or isinstance(
+                x, self._Sharding))
+            if len(out_sh) != n_out:
+                raise ValueError(f"jit: out_shardings has {len(out_sh)} entries for "
+                                 f"{n_out} outputs")
+        ctx = FunctionBuilder()
+        const_names = [dense_constant(ctx, np.asarray(c)) for c in consts]
+        params = [ctx.arg(f"%arg{i}", aval_ty(v.aval)) for i, v in enumerate(jaxpr.invars)]
+        outs = lower_jaxpr(ctx, jaxpr, const_names, params)
+        in_texts = [sharded.hlo_of(s, len(a.shape), device_list)[1]
+                    for s, a in zip(in_full, avals)]
+        out_avals = [v.aval for v in jaxpr.outvars]
+        out_texts = [None if s is None else sharded.hlo_of(s, len(a.shape), device_list)[1]
+                     for s, a in zip(out_sh, out_avals)]
+        text = _spmd_module(getattr(self.fun, "__name__", "fun"), ctx, params, in_texts,
+                            outs, out_texts, n)
+        options = client.compile_options()
+        build = options.executable_build_options
+        build.num_replicas, build.num_partitions = 1, n
+        build.use_spmd_partitioning = True
+        build.use_shardy_partitioner = False
+        # results without a requested sharding get the one propagation finds
+        build.allow_spmd_sharding_propagation_to_output = [s is None for s in out_sh]
+        build.device_assignment = xc.DeviceAssignment.create(
+            np.array([[d.id for d in device_list]]))
+        exe = backend.context.client.compile_and_load(text, xc.DeviceList(tuple(device_list)),
+                                                      options)
+        chosen = exe.get_output_shardings()
+        out_info = []
+        for k, (aval, s) in enumerate(zip(out_avals, out_sh)):
+            if s is None:
+                s = sharded.sharding_from_proto(chosen[k], len(aval.shape), device_list)
+            hlo, _ = sharded.hlo_of(s, len(aval.shape), device_list)
+            index_of = {id(d): i for d, i in s.layout(len(aval.shape)).indices(aval.shape)}
+            idx = [index_of[id(d)] for d in device_list]
+            handler = client._jax.array_result_handler(
+                aval, sharded.jax_sharding(device_list, hlo), True, _skip_checks=True)
+            out_info.append((handler, aval, s, idx))
+        return exe, device_list, in_full, out_info, out_tree, bool(consts)
+
+
+def _replicated_for(TiledSharding, device_list, ndim):
+    return TiledSharding(device_list, (1,) * ndim, len(device_list), device_list)
+
+
+def _sharding_key(s):
+    return None if s is None else (type(s).__name__, repr(s), id(s) if not hasattr(
+        s, "mesh") else hash(s))
+
+
+def get_aval_of(x):
+    from plax_core.core import get_aval
+    a = get_aval(x)
+    return ShapedArray(a.shape, a.dtype, a.weak_type)
+
+
+def functools_update(wrapper, fun):
+    import functools
+    try:
+        functools.update_wrapper(wrapper, fun)
+    except (AttributeError, TypeError):
+        pass
+
+
+def sharded_jit(fun, in_shardings, out_shardings, static_argnums=()):
+    return ShardedJit(fun, in_shardings, out_shardings, static_argnums)
