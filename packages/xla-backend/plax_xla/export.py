@@ -136,11 +136,11 @@ class Exported:
         """Run the exported function on ``args`` (checked against ``in_tree`` and
         ``in_avals``); eagerly, or staged into an enclosing ``jit``."""
         flat = self._check_call(args, kwargs)
+        backend = _xla_backend()
+        self._check_platform(backend)
         if len(core.trace_stack()) > 1:
             outs = call_exported_p.bind(*flat, exported=self)
         else:
-            backend = _xla_backend()
-            self._check_platform(backend)
             outs = self._executable(backend).call_flat([backend.buffer(x)[0]
                                                         for x in flat])
         return tree_util.tree_unflatten(self.out_tree, outs)

@@ -224,6 +224,8 @@ def test_platform_check_and_unknown_platform():
     with pytest.raises(ValueError, match=r"exported for platforms \('cuda',\) but it is "
                                          r"used on \('cpu',\)"):
         deserialize(exp.serialize()).call(np.ones(2, np.float32))
+    with pytest.raises(ValueError, match="exported for platforms"):         # under jit
+        jit(exp.call)(np.ones(2, np.float32))
     with pytest.raises(ValueError, match="unknown platforms"):
         export(jit(lambda x: x), platforms=["tpu"])
 
