@@ -118,6 +118,17 @@ class Layout:
     def replicated(self) -> bool:
         return all(t == 1 for t in self.tiles)
 
+    def gspmd_text(self, device_list) -> str:
+        """XLA's text for this tiling (``{devices=[2,1]0,1}``), partition ids being the
+        positions of the devices in ``device_list``."""
+        if self.replicated:
+            return "{replicated}"
+        position = {id(d): k for k, d in enumerate(device_list)}
+        ids = [position[id(d)] for d in self.devices]
+        dims = list(self.tiles) + ([self.copies] if self.copies > 1 else [])
+        return (f"{{devices=[{','.join(map(str, dims))}]{','.join(map(str, ids))}"
+                + (" last_tile_dim_replicate" if self.copies > 1 else "") + "}")
+
     def indices(self, shape) -> list:
         """``(device, index tuple)`` for every device, in tile order."""
         out = []

@@ -102,6 +102,13 @@ class XlaBackend(Backend):
         from . import spmd
         return spmd.compile_pmap(self, jaxpr, consts, mapped, n, devices, name)
 
+    def compile_shard_map(self, jaxpr, consts, mesh, in_shardings, out_shardings,
+                          global_in, global_out, name="fun"):
+        """A shard_map body as one SPMD program over ``mesh`` (``plax_xla.spmd``)."""
+        from . import spmd
+        return spmd.compile_shard_map(self, jaxpr, consts, mesh, in_shardings,
+                                      out_shardings, global_in, global_out, name)
+
     def device_put(self, x, device=None):
         if isinstance(x, Tracer):
             return x

@@ -79,9 +79,7 @@ def hlo_of(sharding: Sharding, ndim: int, device_list):
     op.tile_assignment_dimensions = dims
     op.tile_assignment_devices = ids
     op.replicate_on_last_tile_dim = lay.copies > 1
-    text = (f"{{devices=[{','.join(map(str, dims))}]{','.join(map(str, ids))}"
-            + (" last_tile_dim_replicate" if lay.copies > 1 else "") + "}")
-    return xc.HloSharding.from_proto(op), text
+    return xc.HloSharding.from_proto(op), lay.gspmd_text(device_list)
 
 
 def sharding_from_proto(op, ndim: int, device_list) -> Sharding:

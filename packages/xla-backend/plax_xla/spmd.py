@@ -113,7 +113,8 @@ def compile_pmap(backend, jaxpr, consts, mapped, n, devices, name="fun") -> Pmap
     return PmapExecutable(backend, jaxpr, consts, mapped, n, devices, name)
 
 
-__all__ = ["PmapExecutable", "ShardedJit", "compile_pmap", "lower_replicated", "sharded_jit"]
+__all__ = ["PmapExecutable", "ShardMapExecutable", "ShardedJit", "compile_pmap",
+           "compile_shard_map", "lower_replicated", "sharded_jit"]
 
 
 # ------------------------------------------------------------------ jit with shardings
@@ -310,3 +311,86 @@ def functools_update(wrapper, fun):
 
 def sharded_jit(fun, in_shardings, out_shardings, static_argnums=()):
     return ShardedJit(fun, in_shardings, out_shardings, static_argnums)
+
+
+# ------------------------------------------------------------------ shard_map
+# The body runs once per device on its shard, in a manually partitioned region: each
+# argument goes global -> @Sharding -> @SPMDFullToShardShape (local shape), each result
+# local -> @SPMDShardToFullShape (global shape).  Its collectives are the hand-written
+# ones of plax-parallel's lowering rules (partition mode).
+
+
+def _custom_call(ctx, target, x, result_ty, sharding_text):
+    return ctx.op("stablehlo.custom_call", [x], result_ty,
+                  {"call_target_name": f'"{target}"',
+                   "mhlo.sharding": f'"{sharding_text}"'})
+
+
+class ShardMapExecutable:
+    """A compiled shard_map body over ``mesh``: call it with global arguments."""
+
+    def __init__(self, backend, jaxpr, consts, mesh, in_shardings, out_shardings,
+                 global_in, global_out, name="fun"):
+        self.backend = backend
+        self.device_list = mesh.device_list
+        n = len(self.device_list)
+        self.in_shardings, self.out_shardings = list(in_shardings), list(out_shardings)
+        ctx = FunctionBuilder()
+        ctx.num_partitions = n
+        const_names = [dense_constant(ctx, np.asarray(c)) for c in consts]
+        params, local = [], []
+        in_texts = []
+        for i, (v, s, g) in enumerate(zip(jaxpr.invars, in_shardings, global_in)):
+            text = s.layout(len(g.shape)).gspmd_text(self.device_list)
+            p = ctx.arg(f"%arg{i}", aval_ty(g))
+            params.append(p)
+            in_texts.append(text)
+            full = _custom_call(ctx, "Sharding", p, aval_ty(g), text)
+            local.append(_custom_call(ctx, "SPMDFullToShardShape", full, aval_ty(v.aval),
+                                      "{manual}"))
+        outs = lower_jaxpr(ctx, jaxpr, const_names, local)
+        results, out_texts = [], []
+        for o, s, g in zip(outs, out_shardings, global_out):
+            text = s.layout(len(g.shape)).gspmd_text(self.device_list)
+            m = _custom_call(ctx, "Sharding", o, ctx.ty_of(o), "{manual}")
+            results.append(_custom_call(ctx, "SPMDShardToFullShape", m, aval_ty(g), text))
+            out_texts.append(text)
+        self.text = _spmd_module(f"shmap_{name}", ctx, params, in_texts, results, out_texts,
+                                 n)
+        options = client.compile_options()
+        build = options.executable_build_options
+        build.num_replicas, build.num_partitions = 1, n
+        build.use_spmd_partitioning = True
+        build.use_shardy_partitioner = False
+        build.device_assignment = xc.DeviceAssignment.create(
+            np.array([[d.id for d in self.device_list]]))
+        self.exe = backend.context.client.compile_and_load(
+            self.text, xc.DeviceList(tuple(self.device_list)), options)
+        self.out_info = []
+        for aval, s in zip(global_out, out_shardings):
+            hlo, _ = sharded.hlo_of(s, len(aval.shape), self.device_list)
+            index_of = {id(d): i for d, i in s.layout(len(aval.shape)).indices(aval.shape)}
+            idx = [index_of[id(d)] for d in self.device_list]
+            handler = client._jax.array_result_handler(
+                aval, sharded.jax_sharding(self.device_list, hlo), True, _skip_checks=True)
+            self.out_info.append((handler, aval, s, idx))
+
+    def __call__(self, args) -> list:
+        bufs = []
+        for x, s in zip(args, self.in_shardings):
+            value = getattr(x, "_value", None)
+            if isinstance(value, sharded.ShardedValue) and value.sharding == s:
+                bufs.append(value.buf)
+            else:
+                bufs.append(sharded.put_sharded(self.backend, x, s)._value.buf)
+        outs = self.exe.execute_sharded(bufs).consume_with_handlers(
+            [h for h, *_ in self.out_info])
+        sb = sharded.sharded_backend(self.backend)
+        return [Array(sharded.ShardedValue(b, self.device_list, idx, s), aval, sb)
+                for b, (_, aval, s, idx) in zip(outs, self.out_info)]
+
+
+def compile_shard_map(backend, jaxpr, consts, mesh, in_shardings, out_shardings, global_in,
+                      global_out, name="fun") -> ShardMapExecutable:
+    return ShardMapExecutable(backend, jaxpr, consts, mesh, in_shardings, out_shardings,
+                              global_in, global_out, name)

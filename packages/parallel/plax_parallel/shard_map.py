@@ -1,0 +1,145 @@
+"""``shard_map(f, mesh, in_specs, out_specs)``: ``f`` once per device, on its shard.
+
+Each argument is split over the mesh as its ``PartitionSpec`` says; ``f`` sees the
+per-device block and may call collectives over the mesh's axis names (bound while it
+is traced); the per-device results are put together as ``out_specs`` says.  The
+backend compiles one SPMD program whose body is manually partitioned (plax-xla:
+``compile_shard_map``); the collectives lower to XLA's with groups of partition ids.
+Like ``pmap``, it is not a primitive yet: call it on arrays, with transformations
+inside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
+from plax_core import tree_util
+from plax_core.extend import ShapedArray, Tracer, get_aval, get_backend, trace_to_jaxpr
+from plax_core.sharding import Mesh, NamedSharding, PartitionSpec
+
+from .axis_env import extend_axis_env
+from .lowering_context import axis_context
+
+
+def _is_spec(x) -> bool:
+    return isinstance(x, PartitionSpec) or x is None
+
+
+def _specs_for(specs, trees, what) -> list:
+    """One PartitionSpec per flat argument: one spec for all, or one per argument
+    (applied to each of its leaves), or a pytree matching an argument."""
+    if _is_spec(specs):
+        return [specs or PartitionSpec()] * sum(t.num_leaves for t in trees)
+    specs = tuple(specs)
+    if len(specs) != len(trees):
+        raise ValueError(f"shard_map {what} has {len(specs)} entries but the function was "
+                         f"called with {len(trees)} positional arguments")
+    out = []
+    for spec, tree in zip(specs, trees):
+        if _is_spec(spec):
+            out += [spec or PartitionSpec()] * tree.num_leaves
+        else:
+            leaves = tree_util.tree_leaves(spec, is_leaf=_is_spec)
+            if len(leaves) != tree.num_leaves:
+                raise ValueError(f"shard_map {what}: {spec!r} does not match an argument "
+                                 f"with {tree.num_leaves} leaves")
+            out += [s or PartitionSpec() for s in leaves]
+    return out
+
+
+def _local_shape(mesh: Mesh, spec: PartitionSpec, shape, what: str) -> tuple:
+    if len(spec) > len(shape):
+        raise ValueError(f"shard_map: {what} has spec {spec} with {len(spec)} entries, but "
+                         f"its shape {tuple(shape)} has only {len(shape)} dimensions")
+    out = []
+    for d, size in enumerate(shape):
+        k = math.prod(mesh.shape[n] for n in spec.names_of(d))
+        if size % k:
+            raise ValueError(f"shard_map: {what} of shape {tuple(shape)} cannot be split by "
+                             f"{spec}: dimension {d} (size {size}) is not divisible by "
+                             f"{k}, the number of devices it is split over")
+        out.append(size // k)
+    return tuple(out)
+
+
+def _global_shape(mesh: Mesh, spec: PartitionSpec, shape) -> tuple:
+    return tuple(s * math.prod(mesh.shape[n] for n in spec.names_of(d))
+                 for d, s in enumerate(shape))
+
+
+def shard_map(f: Callable, mesh: Mesh, in_specs: Any, out_specs: Any, check_rep: bool = True,
+              auto=frozenset(), check_vma: bool | None = None) -> Callable:
+    """JAX's ``shard_map``: ``f`` on every device's block, collectives over mesh axes."""
+    if not isinstance(mesh, Mesh):
+        raise TypeError(f"shard_map: mesh must be a plax.sharding.Mesh, got "
+                        f"{type(mesh).__name__}")
+    cache: dict = {}
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        trees, flat = [], []
+        for a in args:
+            leaves, tree = tree_util.tree_flatten(a)
+            trees.append(tree)
+            flat += leaves
+        if any(isinstance(x, Tracer) for x in flat):
+            raise NotImplementedError(
+                "shard_map was called on traced values (under jit, grad or vmap): plax's "
+                "shard_map is not a primitive yet; put the transformation inside it")
+        specs = _specs_for(in_specs, trees, "in_specs")
+        avals = [get_aval(x) for x in flat]
+        local = [ShapedArray(_local_shape(mesh, s, a.shape, f"argument leaf {k}"), a.dtype,
+                             a.weak_type) for k, (s, a, x) in enumerate(zip(specs, avals, flat))]
+        key = (tuple(trees), tuple(local), tuple(map(tuple, specs)))
+        entry = cache.get(key)
+        if entry is None:
+            entry = cache[key] = _compile(trees, specs, local, avals)
+        exe, out_tree = entry
+        return tree_util.tree_unflatten(out_tree, exe(flat))
+
+    def _compile(trees, specs, local, avals):
+        store = {}
+        counts = [t.num_leaves for t in trees]
+
+        def flat_fun(*leaves):
+            rebuilt, k = [], 0
+            for tree, c in zip(trees, counts):
+                rebuilt.append(tree_util.tree_unflatten(tree, list(leaves[k:k + c])))
+                k += c
+            out_leaves, store["tree"] = tree_util.tree_flatten(f(*rebuilt))
+            return out_leaves
+
+        with extend_axis_env(mesh.shape.items()):
+            jaxpr, consts = trace_to_jaxpr(flat_fun, local)
+        out_tree = store["tree"]
+        n_out = out_tree.num_leaves
+        if _is_spec(out_specs):
+            o_specs = [out_specs or PartitionSpec()] * n_out
+        else:
+            o_specs = [s or PartitionSpec()
+                       for s in tree_util.tree_leaves(out_specs, is_leaf=_is_spec)]
+            if len(o_specs) != n_out:
+                raise ValueError(f"shard_map out_specs has {len(o_specs)} specs for "
+                                 f"{n_out} outputs")
+        out_local = [v.aval for v in jaxpr.outvars]
+        global_out = [ShapedArray(_global_shape(mesh, s, a.shape), a.dtype, a.weak_type)
+                      for s, a in zip(o_specs, out_local)]
+        global_in = [ShapedArray(a.shape, a.dtype, a.weak_type) for a in avals]
+        be = get_backend()
+        if not hasattr(be, "compile_shard_map"):
+            raise NotImplementedError(f"shard_map needs a backend that runs on several "
+                                      f"devices (plax-xla); the active one is {be!r}")
+        with axis_context(mesh.shape, mode="partition"):
+            exe = be.compile_shard_map(jaxpr, consts, mesh,
+                                       [NamedSharding(mesh, s) for s in specs],
+                                       [NamedSharding(mesh, s) for s in o_specs],
+                                       global_in, global_out, getattr(f, "__name__", "f"))
+        return exe, out_tree
+
+    return wrapped
+
+
+__all__ = ["shard_map"]
