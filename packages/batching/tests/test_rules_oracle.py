@@ -392,7 +392,7 @@ NO_ORACLE |= {"gather", "scatter", "scatter-add", "scatter-mul", "scatter-min", 
 # plax-parallel's collectives: their batching rules are checked against NumPy over the
 # whole named axis in packages/parallel/tests/test_collectives_vmap.py
 NO_ORACLE |= {"psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
-              "ppermute", "axis_index"}
+              "ppermute", "axis_index", "sharding_constraint"}
 NO_ORACLE |= {"sort", "top_k", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp",
               "reduce_precision", "population_count", "clz"}
 

@@ -2,6 +2,7 @@
 
 from plax_core.extend import hookimpl
 
+from . import sharding
 from .collectives import PRIMITIVES
 from .rules import RULES
 
@@ -10,6 +11,7 @@ from .rules import RULES
 def plax_register_primitives(registry):
     for p in PRIMITIVES:
         registry.add_primitive(p)
+    registry.add_primitive(sharding.sharding_constraint_p)
 
 
 @hookimpl
@@ -17,6 +19,8 @@ def plax_register_rules(registry):
     for table, rules in RULES.items():
         for prim, rule in rules.items():
             registry.rules(table)[prim] = rule
+    for table, rule in sharding.RULES.items():
+        registry.rules(table)[sharding.sharding_constraint_p] = rule
     try:                      # lowering rules, only where plax-xla is installed
         from .lowering import LOWERING_RULES
     except ImportError:

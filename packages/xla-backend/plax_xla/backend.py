@@ -102,6 +102,10 @@ class XlaBackend(Backend):
         from . import spmd
         return spmd.compile_pmap(self, jaxpr, consts, mapped, n, devices, name)
 
+    def process_index(self) -> int:
+        """This process's index in a multi-process run (0 otherwise)."""
+        return self.context.client.process_index()
+
     def compile_shard_map(self, jaxpr, consts, mesh, in_shardings, out_shardings,
                           global_in, global_out, name="fun"):
         """A shard_map body as one SPMD program over ``mesh`` (``plax_xla.spmd``)."""

@@ -251,6 +251,7 @@ class ShardedJit:
                 raise ValueError(f"jit: out_shardings has {len(out_sh)} entries for "
                                  f"{n_out} outputs")
         ctx = FunctionBuilder()
+        ctx.num_partitions = n          # with_sharding_constraint annotates only then
         const_names = [dense_constant(ctx, np.asarray(c)) for c in consts]
         params = [ctx.arg(f"%arg{i}", aval_ty(v.aval)) for i, v in enumerate(jaxpr.invars)]
         outs = lower_jaxpr(ctx, jaxpr, const_names, params)
