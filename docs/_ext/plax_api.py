@@ -55,6 +55,7 @@ OPTIONAL_MODULES = [
     ("plax.distributed", "Several processes, one program."),
     ("plax.debug", "Printing and callbacks from inside transformed code."),
     ("plax.experimental", "JAX's ``jax.experimental`` names plax provides."),
+    ("plax.experimental.shard_map", "``shard_map`` under JAX's older name."),
     ("plax.export", "Jitted functions as serialisable artifacts that run without their "
                     "source."),
 ]

@@ -35,6 +35,7 @@ class PartitionSpec(tuple):
         return "PartitionSpec(" + ", ".join(repr(p) for p in self) + ")"
 
     def names_of(self, dim: int) -> tuple:
+        """The mesh axes splitting dimension ``dim`` (a tuple; empty: not split)."""
         p = self[dim] if dim < len(self) else None
         if p is None:
             return ()
@@ -66,14 +67,17 @@ class Mesh:
 
     @property
     def shape(self) -> dict:
+        """``{axis name: size}``, in mesh order."""
         return dict(zip(self.axis_names, self.devices.shape))
 
     @property
     def size(self) -> int:
+        """The number of devices."""
         return int(self.devices.size)
 
     @property
     def device_list(self) -> list:
+        """The devices, row-major (the partition order of programs over this mesh)."""
         return list(self.devices.reshape(-1))
 
     def _key(self):
@@ -157,10 +161,12 @@ class Sharding:
     """Which slice of a global array each device holds (see ``layout``)."""
 
     def layout(self, ndim: int) -> Layout:
+        """The tiling of an ``ndim``-d array (what a backend reads)."""
         raise NotImplementedError
 
     @property
     def device_set(self) -> set:
+        """Every device holding part of the array."""
         return set(self._device_list())
 
     @property
@@ -172,9 +178,11 @@ class Sharding:
         raise NotImplementedError
 
     def devices_indices_map(self, global_shape) -> dict:
+        """``{device: index}``: the slice of a ``global_shape`` array on each device."""
         return dict(self.layout(len(global_shape)).indices(tuple(global_shape)))
 
     def shard_shape(self, global_shape) -> tuple:
+        """The shape of each device's piece of a ``global_shape`` array."""
         lay = self.layout(len(global_shape))
         lay.indices(tuple(global_shape))                  # checks divisibility
         return tuple(d // t for d, t in zip(global_shape, lay.tiles))
@@ -186,6 +194,7 @@ class Sharding:
 
     @property
     def num_devices(self) -> int:
+        """How many devices the sharding spans."""
         return len(self._device_list())
 
 
@@ -199,6 +208,7 @@ class SingleDeviceSharding(Sharding):
         return [self.device]
 
     def layout(self, ndim):
+        """The tiling of an ``ndim``-d array (what a backend reads)."""
         return Layout((1,) * ndim, 1, [self.device])
 
     def __eq__(self, other):
@@ -237,9 +247,11 @@ class NamedSharding(Sharding):
 
     @property
     def is_fully_replicated(self) -> bool:
+        """Every device holds the whole array."""
         return not any(self.spec.names_of(d) for d in range(len(self.spec)))
 
     def layout(self, ndim):
+        """The tiling of an ``ndim``-d array (what a backend reads)."""
         if len(self.spec) > ndim:
             raise ValueError(f"NamedSharding {self.spec} has {len(self.spec)} entries, "
                              f"more than the {ndim} dimension(s) of the array")
@@ -276,9 +288,11 @@ class TiledSharding(Sharding):
 
     @property
     def is_fully_replicated(self) -> bool:
+        """Every device holds the whole array."""
         return self._lay.replicated
 
     def layout(self, ndim):
+        """The tiling of an ``ndim``-d array (what a backend reads)."""
         if len(self._lay.tiles) != ndim:
             raise ValueError(f"this sharding is for {len(self._lay.tiles)}-d arrays, not "
                              f"{ndim}-d ones")
