@@ -1,7 +1,8 @@
 """The API reference, generated from each public module's ``__all__`` at build time.
 
 One page per module (``docs/api/<module>.rst``, not checked in): a summary table, then
-one autodoc entry per name. Names come from ``__all__``, so a name added to a module
+one autodoc entry per name; a class's entry lists its public methods and properties
+(:func:`members`). Names come from ``__all__``, so a name added to a module
 appears in the reference with no edit here. Objects that cannot carry a docstring (a
 constant, a tuple of layers, a string tag) are described in :data:`DATA_DOCS`.
 
@@ -159,6 +160,38 @@ def foreign(obj):
     return owner if owner in ("numpy", "ml_dtypes") else None
 
 
+def members(cls):
+    """The public methods and properties of a plax class that its page documents, in
+    definition order: those defined by ``cls`` or a plax base class (``Array`` gets its
+    NumPy methods from ``ArrayMethods``), not ``object``'s or a foreign base's. Plain
+    data attributes (enum values, slots, named-tuple fields) are left to the class's
+    own docstring."""
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if not (getattr(klass, "__module__", None) or "").startswith("plax"):
+            continue
+        for attr, value in vars(klass).items():
+            if not attr.startswith("_") and _is_member(value):
+                found[attr] = value
+    return list(found)
+
+
+def _is_member(value):
+    if isinstance(value, (staticmethod, classmethod, property, functools.cached_property)):
+        return True
+    return inspect.isfunction(value)
+
+
+def member_docstring(cls, attr):
+    """The docstring of ``cls.attr`` (a method or property), or '' when there is none."""
+    for klass in cls.__mro__:
+        if attr in vars(klass):
+            value = vars(klass)[attr]
+            value = getattr(value, "__func__", value)  # staticmethod/classmethod
+            return inspect.cleandoc(getattr(value, "__doc__", None) or "")
+    return ""
+
+
 def docstring(module_name, name):
     """The text documenting ``module_name.name``, or '' when there is none."""
     obj = getattr(importlib.import_module(module_name), name)
@@ -219,6 +252,8 @@ def _entries(module_name, names, listed, lines, seen):
             directive = {"data": "data", "class": "class", "function": "function"}[k]
             lines += [f".. py:{directive}:: {name}", "",
                       f"   {docstring(module_name, name)}", ""]
+        elif k == "class" and members(obj):
+            lines += [f".. autoclass:: {name}", f"   :members: {', '.join(members(obj))}", ""]
         else:
             lines += [f".. auto{k}:: {name}", ""]
 
@@ -255,6 +290,19 @@ def reference_names():
         for sub in _submodules(module_name, listed):
             full = f"{module_name}.{sub}"
             out.update(f"{full}.{n}" for n in public_names(full))
+    return out
+
+
+def reference_classes():
+    """``{name: class}`` of every plax class the reference documents, each under the
+    first name it is listed by (for the coverage test of their members)."""
+    out, seen = {}, set()
+    for full in sorted(reference_names()):
+        module_name, _, name = full.rpartition(".")
+        obj = getattr(importlib.import_module(module_name), name)
+        if kind(obj) == "class" and not foreign(obj) and id(obj) not in seen:
+            seen.add(id(obj))
+            out[full] = obj
     return out
 
 

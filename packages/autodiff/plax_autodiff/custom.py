@@ -241,6 +241,9 @@ class custom_vjp:
         return self if instance is None else functools.partial(self, instance)
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False) -> None:
+        """Set the rule: ``fwd(*args) -> (out, residuals)`` runs on the way forward,
+        ``bwd(residuals, out_cotangent) -> tuple of input cotangents`` on the way back.
+        ``symbolic_zeros`` is accepted for JAX's signature."""
         self.fwd, self.bwd = fwd, bwd
         self.symbolic_zeros = symbolic_zeros
 

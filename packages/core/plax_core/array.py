@@ -24,14 +24,19 @@ class Array:
         self._aval = aval
         self._backend = backend
 
-    aval = property(lambda self: self._aval)
-    shape = property(lambda self: self._aval.shape)
-    dtype = property(lambda self: self._aval.dtype)
-    ndim = property(lambda self: self._aval.ndim)
-    size = property(lambda self: self._aval.size)
-    weak_type = property(lambda self: self._aval.weak_type)
-    itemsize = property(lambda self: self._aval.dtype.itemsize)
-    nbytes = property(lambda self: self._aval.size * self._aval.dtype.itemsize)
+    aval = property(lambda self: self._aval,
+                    doc="The abstract value (``ShapedArray``): shape, dtype, weak type.")
+    shape = property(lambda self: self._aval.shape, doc="The shape, a tuple of ints.")
+    dtype = property(lambda self: self._aval.dtype, doc="The NumPy dtype of the elements.")
+    ndim = property(lambda self: self._aval.ndim, doc="The number of axes.")
+    size = property(lambda self: self._aval.size, doc="The number of elements.")
+    weak_type = property(lambda self: self._aval.weak_type,
+                         doc="True for a weakly typed value (from a Python scalar): it "
+                             "takes the dtype of the arrays it meets.")
+    itemsize = property(lambda self: self._aval.dtype.itemsize,
+                        doc="Bytes per element.")
+    nbytes = property(lambda self: self._aval.size * self._aval.dtype.itemsize,
+                      doc="Bytes of all elements (``size * itemsize``).")
 
     def _numpy(self) -> np.ndarray:
         return self._backend.to_numpy(self)
@@ -71,9 +76,12 @@ class Array:
         return self._numpy().reshape(())
 
     def item(self, *args):
+        """The element at ``args`` (all of a size-1 array) as a Python scalar (transfers
+        to the host), as ``numpy.ndarray.item``."""
         return self._numpy().item(*args)
 
     def tolist(self):
+        """The values as nested Python lists of Python scalars (transfers to the host)."""
         return self._numpy().tolist()
 
     def __len__(self):
@@ -112,6 +120,8 @@ class Array:
         return self
 
     def copy(self):
+        """A new array with the same values in new storage (arrays are immutable, so
+        this is needed only to release the original's storage independently)."""
         return self._backend.device_put(np.array(self._numpy(), copy=True))
 
     # --- interop
@@ -122,20 +132,26 @@ class Array:
         return (1, 0)
 
     def block_until_ready(self):
+        """Wait until the value is computed (dispatch is asynchronous), then return
+        ``self``; use it before stopping a timer."""
         self._backend.block_until_ready(self)
         return self
 
     def devices(self):
+        """The set of devices holding this array (one device unless sharded)."""
         return set(self._backend.devices()[:1])
 
     @property
     def device(self):
+        """The device holding this array (the first, for a sharded array)."""
         return self._backend.devices()[0]
 
     # Sharding (JAX's names): a backend holding arrays over several devices answers
     # ``sharding_of``/``shards_of``; any other array is whole on its one device.
     @property
     def sharding(self):
+        """How the array is laid out over devices: a ``SingleDeviceSharding`` unless a
+        multi-device computation (``pmap``) made it."""
         get = getattr(self._backend, "sharding_of", None)
         if get is not None:
             return get(self)
@@ -144,6 +160,8 @@ class Array:
 
     @property
     def addressable_shards(self) -> list:
+        """The pieces of the array this process holds, one ``Shard`` (device, index,
+        data) per device."""
         get = getattr(self._backend, "shards_of", None)
         if get is not None:
             return get(self)
@@ -152,9 +170,11 @@ class Array:
 
     @property
     def is_fully_replicated(self) -> bool:
+        """True when every device holds the whole array."""
         return self.sharding.is_fully_replicated
 
     def is_fully_addressable(self):
+        """True when this process holds every shard (always, in a single process)."""
         return True
 
 

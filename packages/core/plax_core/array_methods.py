@@ -132,86 +132,121 @@ class ArrayMethods:
         return ops.at(self)
 
     # --- attributes
-    T = property(lambda self: ops.transpose(self))
-    mT = property(lambda self: ops.swapaxes(self, -1, -2))
-    real = property(lambda self: ops.real(self))
-    imag = property(lambda self: ops.imag(self))
+    T = property(lambda self: ops.transpose(self),
+                 doc="The array with its axes reversed (``transpose()``).")
+    mT = property(lambda self: ops.swapaxes(self, -1, -2),
+                  doc="The matrix transpose: the last two axes swapped.")
+    real = property(lambda self: ops.real(self),
+                    doc="The real part (``plax.numpy.real``).")
+    imag = property(lambda self: ops.imag(self),
+                    doc="The imaginary part (zeros for a real array).")
 
     # --- methods (NumPy's signatures)
     def astype(self, dtype, copy=False):
+        """A copy converted to ``dtype`` (``plax.numpy.astype``); ``copy`` is accepted
+        for NumPy's signature (arrays are immutable, so it changes nothing)."""
         return ops.astype(self, dtype)
 
     def reshape(self, *shape, order="C"):
+        """The same elements in a new shape: ``x.reshape(2, 3)`` or ``x.reshape((2,
+        3))``; one dimension may be -1 (``plax.numpy.reshape``)."""
         return ops.reshape(self, _normalize_shape(shape), order)
 
     def transpose(self, *axes):
+        """The axes permuted (reversed when none are given): ``x.transpose(1, 0, 2)``
+        or ``x.transpose((1, 0, 2))``."""
         axes = _normalize_shape(axes)
         return ops.transpose(self, axes if axes and axes != (None,) else None)
 
     def swapaxes(self, axis1, axis2):
+        """The array with ``axis1`` and ``axis2`` interchanged."""
         return ops.swapaxes(self, axis1, axis2)
 
     def squeeze(self, axis=None):
+        """The array without its size-1 axes (or only those in ``axis``)."""
         return ops.squeeze(self, axis)
 
     def ravel(self, order="C"):
+        """The elements as a 1-d array, in C (row-major) or ``order='F'`` order."""
         return ops.ravel(self, order)
 
     def flatten(self, order="C"):
+        """The elements as a 1-d array; the same as ``ravel`` (no copy is needed:
+        arrays are immutable)."""
         return ops.ravel(self, order)
 
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        """Sum of the elements over ``axis`` (all when None): ``plax.numpy.sum``."""
         return ops.sum(self, axis, dtype, out, keepdims, initial, where)
 
     def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        """Product of the elements over ``axis``: ``plax.numpy.prod``."""
         return ops.prod(self, axis, dtype, out, keepdims, initial, where)
 
     def max(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        """Largest element over ``axis``: ``plax.numpy.max``."""
         return ops.max(self, axis, out, keepdims, initial, where)
 
     def min(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        """Smallest element over ``axis``: ``plax.numpy.min``."""
         return ops.min(self, axis, out, keepdims, initial, where)
 
     def all(self, axis=None, out=None, keepdims=False, *, where=None):
+        """Whether all elements over ``axis`` are true: ``plax.numpy.all``."""
         return ops.all(self, axis, out, keepdims, where=where)
 
     def any(self, axis=None, out=None, keepdims=False, *, where=None):
+        """Whether any element over ``axis`` is true: ``plax.numpy.any``."""
         return ops.any(self, axis, out, keepdims, where=where)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+        """Arithmetic mean over ``axis``: ``plax.numpy.mean``."""
         return ops.mean(self, axis, dtype, out, keepdims, where=where)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
             correction=None):
+        """Variance over ``axis`` (``ddof`` or ``correction`` for the sample variance):
+        ``plax.numpy.var``."""
         return ops.var(self, axis, dtype, out, ddof, keepdims, where=where,
                           correction=correction)
 
     def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
             correction=None):
+        """Standard deviation over ``axis``: ``plax.numpy.std``."""
         return ops.std(self, axis, dtype, out, ddof, keepdims, where=where,
                           correction=correction)
 
     def argmax(self, axis=None, out=None, keepdims=None):
+        """Index of the largest element over ``axis`` (of the flattened array when
+        None): ``plax.numpy.argmax``."""
         return ops.argmax(self, axis, out, keepdims)
 
     def argmin(self, axis=None, out=None, keepdims=None):
+        """Index of the smallest element over ``axis``: ``plax.numpy.argmin``."""
         return ops.argmin(self, axis, out, keepdims)
 
     def clip(self, min=None, max=None):  # noqa: A002
+        """The values limited to ``[min, max]``: ``plax.numpy.clip``."""
         return ops.clip(self, min, max)
 
     def round(self, decimals=0):
+        """The values rounded to ``decimals`` decimals, halves to even:
+        ``plax.numpy.round``."""
         return ops.round(self, decimals)
 
     def conj(self):
+        """The complex conjugate (the array itself for a real one): ``plax.numpy.conj``.
+        ``conjugate`` is the same method."""
         return ops.conj(self)
 
     conjugate = conj
 
     def dot(self, b):
+        """The dot product with ``b``: ``plax.numpy.dot(self, b)``."""
         return ops.dot(self, b)
 
     def ptp(self, axis=None, out=None, keepdims=False):
+        """Peak to peak: ``max - min`` over ``axis``."""
         return ops.subtract(ops.max(self, axis, out, keepdims),
                                ops.min(self, axis, None, keepdims))
 

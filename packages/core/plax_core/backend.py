@@ -31,18 +31,26 @@ class Backend:
     platform = "none"
 
     def apply_primitive(self, primitive, args: Sequence[Any], params: dict):
+        """Run ``primitive`` eagerly on concrete ``args`` (this backend's arrays, NumPy
+        arrays or Python scalars) and return this backend's array(s)."""
         raise NotImplementedError
 
     def device_put(self, x, device=None):
+        """``x`` (a NumPy array, scalar or another backend's array) as this backend's
+        ``Array``, on ``device`` or the default one."""
         raise NotImplementedError
 
     def devices(self) -> list:
+        """The devices this backend runs on, the default first."""
         raise NotImplementedError
 
     def to_numpy(self, array) -> np.ndarray:
+        """The value of one of this backend's arrays as a NumPy array (on the host)."""
         raise NotImplementedError
 
     def block_until_ready(self, array):
+        """Wait until ``array`` is computed (for a backend that dispatches
+        asynchronously); return it."""
         return array
 
 

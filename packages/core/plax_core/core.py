@@ -47,15 +47,18 @@ class ShapedArray:
         self.dtype = np.dtype(dtype)
         self.weak_type = bool(weak_type)
 
-    ndim = property(lambda self: len(self.shape))
-    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
+    ndim = property(lambda self: len(self.shape), doc="The number of axes.")
+    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)),
+                    doc="The number of elements.")
 
     def update(self, shape=None, dtype=None, weak_type=None):
+        """A copy with the given fields replaced (None keeps a field)."""
         return ShapedArray(self.shape if shape is None else shape,
                            self.dtype if dtype is None else dtype,
                            self.weak_type if weak_type is None else weak_type)
 
     def strip_weak_type(self):
+        """The same aval with ``weak_type=False`` (``self`` when it already is)."""
         return self.update(weak_type=False) if self.weak_type else self
 
     def __eq__(self, other):
@@ -66,6 +69,7 @@ class ShapedArray:
         return hash((self.shape, self.dtype, self.weak_type))
 
     def str_short(self):
+        """The short form jaxprs print: ``f32[3,4]``."""
         return f"{dtypes.short_dtype_name(self.dtype)}[{','.join(map(str, self.shape))}]"
 
     def __repr__(self):
@@ -90,8 +94,9 @@ class ShapeDtypeStruct:
         self.weak_type = bool(weak_type)
         self.sharding = sharding
 
-    ndim = property(lambda self: len(self.shape))
-    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
+    ndim = property(lambda self: len(self.shape), doc="The number of axes.")
+    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)),
+                    doc="The number of elements.")
 
     def __len__(self):
         if not self.shape:
@@ -165,16 +170,20 @@ class Primitive:
         return impl
 
     def def_abstract_eval(self, rule):
-        """Set the abstract-evaluation rule (``ShapedArray``s in, out)."""
+        """Set the abstract-evaluation rule (``ShapedArray`` values in, out)."""
         self._abstract_eval = rule
         return rule
 
     def abstract_eval(self, *avals, **params):
+        """The output aval(s) for these input avals and parameters; a
+        ``MissingRuleError`` when no rule was set."""
         if self._abstract_eval is None:
             raise MissingRuleError("abstract_eval", self)
         return self._abstract_eval(*avals, **params)
 
     def bind(self, *args, **params):
+        """Apply the primitive: run it on the backend when no transformation is active,
+        else hand it to the innermost trace among ``args`` (the others are raised to it)."""
         trace = find_top_trace(args)
         tracers = [trace.full_raise(a) for a in args]
         out = trace.process_primitive(self, tracers, params)
@@ -196,6 +205,7 @@ class MainTrace:
         self.payload = payload
 
     def with_cur_sublevel(self):
+        """A fresh ``Trace`` of this transformation, to make tracers with."""
         return self.trace_type(self)
 
     def __repr__(self):
@@ -219,9 +229,14 @@ class Trace:
         return self.pure(tracer)
 
     def process_primitive(self, primitive: Primitive, tracers, params):
+        """Apply ``primitive`` to this trace's tracers: the transformation's rule, looked
+        up in its table. Every subclass defines it."""
         raise NotImplementedError
 
     def full_raise(self, val) -> Tracer:
+        """``val`` as a tracer of this trace: constants through ``pure``, an outer
+        transformation's tracers through ``lift``; an inner one's is an
+        ``UnexpectedTracerError`` (it escaped its transformation)."""
         if not isinstance(val, Tracer):
             return self.pure(val)
         level = self.main.level
@@ -256,15 +271,19 @@ class Tracer:
 
     @property
     def aval(self) -> ShapedArray:
+        """The abstract value (shape, dtype, weak type); every subclass defines it."""
         raise NotImplementedError
 
-    shape = property(lambda self: self.aval.shape)
-    dtype = property(lambda self: self.aval.dtype)
-    ndim = property(lambda self: self.aval.ndim)
-    size = property(lambda self: self.aval.size)
-    weak_type = property(lambda self: self.aval.weak_type)
+    shape = property(lambda self: self.aval.shape, doc="The shape, a tuple of ints.")
+    dtype = property(lambda self: self.aval.dtype, doc="The NumPy dtype of the elements.")
+    ndim = property(lambda self: self.aval.ndim, doc="The number of axes.")
+    size = property(lambda self: self.aval.size, doc="The number of elements.")
+    weak_type = property(lambda self: self.aval.weak_type,
+                         doc="True for a weakly typed value (from a Python scalar).")
 
     def full_lower(self):
+        """The simplest equivalent value: a subclass returns the value it wraps when the
+        transformation adds nothing to it (a batch tracer without a batch axis)."""
         return self
 
     def __len__(self):
@@ -299,9 +318,11 @@ class Tracer:
         self._concrete_error("numpy.asarray()", TracerArrayConversionError)
 
     def item(self):
+        """Refused: a traced value has no concrete value (``ConcretizationTypeError``)."""
         self._concrete_error(".item()")
 
     def tolist(self):
+        """Refused: a traced value has no concrete value (``ConcretizationTypeError``)."""
         self._concrete_error(".tolist()")
 
     def __hash__(self):

@@ -77,8 +77,10 @@ class Jaxpr:
         self.outvars = list(outvars)
         self.eqns = list(eqns)
 
-    in_avals = property(lambda self: [v.aval for v in self.invars])
-    out_avals = property(lambda self: [v.aval for v in self.outvars])
+    in_avals = property(lambda self: [v.aval for v in self.invars],
+                        doc="The avals of the inputs, in order.")
+    out_avals = property(lambda self: [v.aval for v in self.outvars],
+                         doc="The avals of the outputs, in order.")
 
     def __str__(self):
         return pp_jaxpr(self, _Namer())
@@ -94,9 +96,11 @@ class ClosedJaxpr:
         self.jaxpr = jaxpr
         self.consts = list(consts)
 
-    in_avals = property(lambda self: self.jaxpr.in_avals)
-    out_avals = property(lambda self: self.jaxpr.out_avals)
-    eqns = property(lambda self: self.jaxpr.eqns)
+    in_avals = property(lambda self: self.jaxpr.in_avals,
+                        doc="The avals of the inputs, in order.")
+    out_avals = property(lambda self: self.jaxpr.out_avals,
+                         doc="The avals of the outputs, in order.")
+    eqns = property(lambda self: self.jaxpr.eqns, doc="The equations of the jaxpr.")
 
     def __call__(self, *args):
         return eval_jaxpr(self.jaxpr, self.consts, *args)

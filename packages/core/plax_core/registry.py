@@ -49,12 +49,15 @@ class RuleTable(dict):
         self._origins[primitive] = _caller_module()
 
     def update(self, *args, **kwargs):
+        """Add several rules at once (as ``dict.update``), recording the calling module
+        as their origin."""
         new = dict(*args, **kwargs)
         super().update(new)
         caller = _caller_module()
         self._origins.update(dict.fromkeys(new, caller))
 
     def setdefault(self, primitive, rule=None):
+        """Add ``rule`` unless ``primitive`` has one already; return the rule in place."""
         if primitive not in self:
             self[primitive] = rule    # (records this module; origin() knows the caller)
             self._origins[primitive] = _caller_module()
@@ -93,6 +96,8 @@ class Registry:
         self.backends: dict[str, BackendEntry] = {}
 
     def add_primitive(self, primitive) -> None:
+        """Register a primitive by its name; a different primitive of the same name is a
+        ``ValueError`` (names are unique)."""
         old = self.primitives.get(primitive.name)
         if old is not None and old is not primitive:
             raise ValueError(f"A different primitive named '{primitive.name}' is already "
@@ -108,15 +113,20 @@ class Registry:
 
     @property
     def tables(self) -> dict[str, RuleTable]:
+        """Every rule table made so far, by transformation name (a copy of the dict)."""
         return dict(self._tables)
 
     def add_transformation(self, name: str, fn: Callable) -> None:
+        """Register a transformation's user-facing function under ``name``; a second,
+        different function for the same name is a ``ValueError``."""
         if name in self.transformations and self.transformations[name] is not fn:
             raise ValueError(f"Transformation '{name}' is registered twice "
                              f"({self.transformations[name]!r} and {fn!r}).")
         self.transformations[name] = fn
 
     def add_backend(self, name: str, factory: Callable[[], Any], priority: int = 0) -> None:
+        """Register a backend: ``factory()`` makes it when first needed (or raises
+        ``BackendUnavailable``); the highest ``priority`` that starts is the default."""
         self.backends[name] = BackendEntry(name, factory, priority)
 
     def missing_rules(self, transformation: str) -> list[str]:

@@ -357,6 +357,7 @@ class PyTreeDef:
 
     @property
     def num_nodes(self):
+        """The number of nodes of the tree, leaves included."""
         return _count_nodes(self._node)
 
     def unflatten(self, leaves):
@@ -377,6 +378,7 @@ class PyTreeDef:
                               "prefix structure in flatten_up_to.", ("expected", "got"))
 
     def children(self):
+        """The treedefs of the root's children, in order."""
         return [PyTreeDef(k) for k in self._node[2]]
 
     def node_data(self):

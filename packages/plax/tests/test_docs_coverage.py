@@ -2,9 +2,9 @@
 
 The reference (``docs/_ext/plax_api.py``) is generated from each module's public names
 at build time; this test asks the same generator, without Sphinx, so it is cheap. It
-fails when a public name has no docstring (or, for a constant, no entry in the
-generator's ``DATA_DOCS``), or when a public module of the ``plax`` package is missing
-from the reference.
+fails when a public name, or a public method or property of a documented class, has no
+docstring (or, for a constant, no entry in the generator's ``DATA_DOCS``), or when a
+public module of the ``plax`` package is missing from the reference.
 """
 
 import importlib
@@ -78,3 +78,21 @@ def test_data_docs_name_real_attributes():
     for full in api.DATA_DOCS:
         module_name, _, name = full.rpartition(".")
         assert hasattr(importlib.import_module(module_name), name), full
+
+
+def test_every_public_method_and_property_has_a_docstring():
+    # A class's reference entry lists its public methods and properties (api.members):
+    # each needs its own docstring, or the page shows a bare signature.
+    undocumented = [f"{name}.{attr}" for name, cls in api.reference_classes().items()
+                    for attr in api.members(cls) if not api.member_docstring(cls, attr)]
+    assert not undocumented, (
+        f"{len(undocumented)} public methods/properties of classes in the reference have "
+        f"no docstring: {undocumented}")
+
+
+def test_class_members_are_found():
+    # The member walk sees the methods Array gets from ArrayMethods and its own properties.
+    members = api.members(plax.Array)
+    for attr in ("shape", "dtype", "sum", "reshape", "at", "block_until_ready", "T"):
+        assert attr in members, attr
+    assert "mro" not in members and "__add__" not in members

@@ -322,10 +322,11 @@ class PRNGKeyArray:
     def __init__(self, base):
         self._base = base
 
-    shape = property(lambda self: _shape(self._base)[:-1])
-    ndim = property(lambda self: len(self.shape))
-    size = property(lambda self: math.prod(self.shape))
-    dtype = property(lambda self: KEY_DTYPE)
+    shape = property(lambda self: _shape(self._base)[:-1],
+                     doc="The shape of the array of keys (its data has one more axis, of 2).")
+    ndim = property(lambda self: len(self.shape), doc="The number of axes.")
+    size = property(lambda self: math.prod(self.shape), doc="The number of keys.")
+    dtype = property(lambda self: KEY_DTYPE, doc="The key dtype, ``key<fry>``.")
 
     def __len__(self):
         if not self.shape:
@@ -344,11 +345,13 @@ class PRNGKeyArray:
         return PRNGKeyArray(ops.getitem(self._base, idx + (slice(None),)))
 
     def reshape(self, *shape):
+        """The same keys in a new shape: ``keys.reshape(2, 3)`` or ``((2, 3))``."""
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) \
             else shape
         return PRNGKeyArray(ops.reshape(self._base, tuple(shape) + (2,)))
 
     def ravel(self):
+        """The keys as a 1-d key array (``flatten`` is the same method)."""
         return self.reshape(-1)
 
     flatten = ravel
@@ -366,6 +369,7 @@ class PRNGKeyArray:
     __hash__ = None
 
     def block_until_ready(self):
+        """Wait until the keys are computed, then return ``self``."""
         if hasattr(self._base, "block_until_ready"):
             self._base.block_until_ready()
         return self

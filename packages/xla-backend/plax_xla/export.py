@@ -128,6 +128,7 @@ class Exported:
 
     @property
     def mlir_module_serialized(self) -> bytes:
+        """The StableHLO module as bytes (its text, UTF-8 encoded)."""
         return self._module.encode()
 
     # ------------------------------------------------------------------ calling

@@ -67,6 +67,9 @@ class GatherScatterMode(enum.Enum):
 
     @staticmethod
     def from_any(s) -> GatherScatterMode:
+        """The mode for ``s``: a ``GatherScatterMode``, ``'clip'``, ``'fill'``/``'drop'``
+        /None (FILL_OR_DROP) or ``'promise_in_bounds'``; anything else is a
+        ``ValueError``."""
         if isinstance(s, GatherScatterMode):
             return s
         if s == "clip":

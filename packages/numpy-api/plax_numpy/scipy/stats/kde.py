@@ -63,17 +63,22 @@ class gaussian_kde:  # noqa: N801  (SciPy's and JAX's name)
 
     @property
     def d(self):
+        """The number of dimensions of the data."""
         return self.dataset.shape[0]
 
     @property
     def n(self):
+        """The number of data points."""
         return self.dataset.shape[1]
 
     def tree_flatten(self):
+        """The estimator as a pytree node: its arrays are the leaves (it passes through
+        ``jit`` and ``vmap``)."""
         return (self.dataset, self.weights, self.neff, self.covariance, self.inv_cov), None
 
     @classmethod
     def tree_unflatten(cls, aux_data, children):
+        """Rebuild an estimator from the leaves ``tree_flatten`` gave."""
         kde = object.__new__(cls)
         kde._set(*children)
         return kde
@@ -138,6 +143,8 @@ class gaussian_kde:  # noqa: N801  (SciPy's and JAX's name)
         return jnp.sum(other.weights * jnp.exp(logs))
 
     def resample(self, key, shape=()):
+        """Not provided (``NotImplementedError``): plax-numpy has no random numbers; the
+        error shows how to draw from the estimate with ``plax.random``."""
         raise NotImplementedError(
             "gaussian_kde.resample needs plax-random, which plax-numpy does not depend on; "
             "draw it directly: idx = plax.random.choice(key1, kde.n, shape, p=kde.weights); "
@@ -145,9 +152,13 @@ class gaussian_kde:  # noqa: N801  (SciPy's and JAX's name)
             "(kde.d,) + shape).")
 
     def integrate_box(self, low_bounds, high_bounds, maxpts=None):
+        """Not implemented, as in JAX (``NotImplementedError``); see
+        ``integrate_box_1d``."""
         raise NotImplementedError("gaussian_kde.integrate_box is not implemented (as in "
                                   "JAX); integrate_box_1d covers one-dimensional data.")
 
     def set_bandwidth(self, bw_method=None):
+        """Not implemented, as in JAX (``NotImplementedError``): build a new
+        ``gaussian_kde`` with the ``bw_method``."""
         raise NotImplementedError("gaussian_kde.set_bandwidth is not implemented (as in "
                                   "JAX); build a new gaussian_kde with the bw_method.")
