@@ -42,6 +42,7 @@ from plax_core.core import Tracer, get_aval
 from . import _lax_util as u
 from . import prng
 from .prng import canonical_shape, check_key
+from .staging import staged
 
 __all__ = [
     "bernoulli", "categorical", "cauchy", "choice", "exponential", "gumbel", "laplace",
@@ -118,6 +119,10 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
     kd, _ = check_key("uniform", key)
     dt = u.canonical_float(dtype, "uniform")
     shape = canonical_shape("uniform", shape)
+    return staged(_uniform_staged, kd, minval, maxval, shape=shape, dt=dt)
+
+
+def _uniform_staged(kd, minval, maxval, *, shape, dt):
     return _uniform(kd, shape, dt, minval, maxval)
 
 
@@ -144,7 +149,7 @@ def normal(key, shape=(), dtype=None):
     kd, _ = check_key("normal", key)
     shape = canonical_shape("normal", shape)
     dt = u.canonical_float(dtype, "normal", "fc", "a float or complex")
-    return _normal(kd, shape, dt)
+    return staged(_normal, kd, shape=shape, dt=dt)
 
 
 # ----------------------------------------------------------------------- randint
@@ -247,8 +252,13 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
     if not dtypes.is_float(dt):
         raise TypeError(f"bernoulli probability `p` must have a floating dtype, got "
                         f"{dt.name}.")
-    p = lax.convert_element_type(ops.operand(p), dt)
-    return _bernoulli(kd, p, shape, mode)
+    if type(p) in (bool, int, float):       # an operand, not a static value per p
+        p = np.asarray(p, dt)
+    return staged(_bernoulli_staged, kd, p, dt=dt, shape=shape, mode=mode)
+
+
+def _bernoulli_staged(kd, p, *, dt, shape, mode):
+    return _bernoulli(kd, lax.convert_element_type(ops.operand(p), dt), shape, mode)
 
 
 def rademacher(key, shape=(), dtype=None):
@@ -491,6 +501,19 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     if not dtypes.is_float(dt):
         raise ValueError(f"dtype argument to `gumbel` must be a float dtype, got {dt.name}")
     prefix = shape[:len(shape) - len(batch_shape)]
+    k = math.prod(prefix)
+    if not replace and k > lshape[axis]:
+        raise ValueError(f"Number of samples without replacement ({k}) cannot exceed "
+                         f"number of categories ({lshape[axis]}).")
+    return staged(_categorical, kd, logits, axis=axis, shape=shape, replace=bool(replace),
+                  mode=mode)
+
+
+def _categorical(kd, logits, *, axis, shape, replace, mode):
+    lshape, dt = u.shape(logits), u.dtype(logits)
+    nd = len(lshape)
+    batch_shape = lshape[:axis] + lshape[axis + 1:]
+    prefix = shape[:len(shape) - len(batch_shape)]
     if replace:
         neg_axis = axis - nd
         logits_shape = list(shape[len(shape) - len(batch_shape):])
@@ -500,9 +523,6 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
         return ops.argmax(z, axis=neg_axis)
     logits = ops.add(logits, _gumbel(kd, lshape, dt, mode))
     k = math.prod(prefix)
-    if k > lshape[axis]:
-        raise ValueError(f"Number of samples without replacement ({k}) cannot exceed "
-                         f"number of categories ({lshape[axis]}).")
     idx = lax.top_k(ops.moveaxis(logits, axis, -1), k)[1]      # batch + (k,)
     ni = len(u.shape(idx))
     return lax.reshape(idx, shape, (ni - 1, *range(ni - 1)))

@@ -1,15 +1,26 @@
 """plax-random's plugin module (entry point ``random`` in the ``plax`` group).
 
-plax-random adds no primitives and no rules: Threefry and every sampler are
-compositions of core's ``lax`` functions, so each transformation and backend already
-handles them.  The hook exists so that the package plugs into plax-core exactly like
-every other package (and a fused Threefry primitive could register here later, with
-its rules, next to the composed reference implementation).
+plax-random adds one primitive, ``threefry2x32_p`` (``threefry.py``), with its JVP and
+batching rules, and its lowering rule where plax-xla is installed (``lowering.py``).
+Every sampler is a composition of core's ``lax`` functions around it.
 """
 
 from plax_core.plugins import hookimpl
 
+from .threefry import RULES, threefry2x32_p
+
+
+@hookimpl
+def plax_register_primitives(registry):
+    registry.add_primitive(threefry2x32_p)
+
 
 @hookimpl
 def plax_register_rules(registry):
-    """Nothing to register: plax-random is built from core's primitives."""
+    for table, rules in RULES.items():
+        registry.rules(table).update(rules)
+    try:                      # the lowering rule, only where plax-xla is installed
+        from .lowering import LOWERING_RULES
+    except ImportError:
+        return
+    registry.rules("lowering").update(LOWERING_RULES)

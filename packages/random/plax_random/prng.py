@@ -15,8 +15,9 @@ pseudo-random uint32 words; everything else is a choice of counters:
 - ``random_bits(key, width, shape)``: element ``i`` hashes counter ``i``; 32-bit values
   are ``y0 ^ y1``, 64-bit values ``y0 << 32 | y1``, 8/16-bit ones truncate ``y0 ^ y1``.
 
-Everything is written with core's ``lax`` (uint32 add, xor, shifts wrap around), so
-it traces, batches and compiles like any other plax code; no new primitive.
+The cipher is one primitive, ``threefry2x32_p`` (``threefry.py``: NumPy reference,
+JVP, batching; ``lowering.py``: one outlined StableHLO function); the counters and
+everything around them are core's ``lax`` functions.
 
 Keys come in two forms, as in JAX: legacy "raw" keys (uint32 arrays whose last axis has
 size 2, made by ``PRNGKey``) and typed keys (``PRNGKeyArray``, made by ``key``), whose
@@ -44,6 +45,9 @@ from plax_core import config as _config
 from plax_core import dtypes, errors, lax, ops, tree_util
 from plax_core.core import Tracer, get_aval, is_array_like
 
+from .staging import staged
+from .threefry import threefry2x32_p
+
 __all__ = [
     "KeyReuseError", "PRNGKey", "PRNGKeyArray", "clone", "fold_in", "iota_2x32_shape", "key",
     "key_data", "key_dtype", "key_impl", "random_bits", "split", "threefry2x32",
@@ -54,10 +58,6 @@ _U32 = np.dtype(np.uint32)
 UINT_DTYPES = {8: np.dtype(np.uint8), 16: np.dtype(np.uint16), 32: _U32,
                64: np.dtype(np.uint64)}
 IMPL_NAME = "threefry2x32"
-
-# Threefry-2x32: rotation constants R_{0..7} and the key-schedule parity (Skein's C240).
-_ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
-_PARITY = 0x1BD11BDA
 
 
 # ----------------------------------------------------------------------- threefry
@@ -72,7 +72,7 @@ def threefry2x32(k0, k1, x0, x1, rounds: int = 20):
     All four are uint32 arrays (any broadcast-compatible shapes, NumPy rules); the
     result is the pair of uint32 arrays of the broadcast shape.  ``rounds`` is 20 for
     JAX's generator; 13 and 32 are the other variants Random123 publishes vectors for.
-    A key injection follows every fourth round, as the specification prescribes.
+    One ``threefry2x32`` primitive (``threefry.py``) computes it.
     """
     args = [ops.operand(a, "threefry2x32", i) for i, a in enumerate((k0, k1, x0, x1))]
     for i, a in enumerate(args):
@@ -81,27 +81,8 @@ def threefry2x32(k0, k1, x0, x1, rounds: int = 20):
                             f"{get_aval(a).dtype.name} for argument {i}")
     shape = ops.broadcast_shapes(*map(_shape, args), fname="threefry2x32")
     k0, k1, x0, x1 = (ops.broadcast_to(a, shape) for a in args)
-    consts = {}
-
-    def const(v):
-        if v not in consts:
-            consts[v] = lax.full(shape, np.uint32(v))
-        return consts[v]
-
-    ks = (k0, k1, lax.bitwise_xor(lax.bitwise_xor(k0, k1), const(_PARITY)))
-    x0 = lax.add(x0, ks[0])
-    x1 = lax.add(x1, ks[1])
-    for r in range(rounds):
-        rot = _ROTATIONS[r % 8]
-        x0 = lax.add(x0, x1)
-        x1 = lax.bitwise_or(lax.shift_left(x1, const(rot)),
-                            lax.shift_right_logical(x1, const(32 - rot)))
-        x1 = lax.bitwise_xor(x0, x1)
-        if (r + 1) % 4 == 0:
-            i = (r + 1) // 4
-            x0 = lax.add(x0, ks[i % 3])
-            x1 = lax.add(lax.add(x1, ks[(i + 1) % 3]), const(i))
-    return x0, x1
+    y0, y1 = threefry2x32_p.bind(k0, k1, x0, x1, rounds=int(rounds))
+    return y0, y1
 
 
 def threefry_2x32(keypair, count):
@@ -581,7 +562,11 @@ def split(key, num=2):
     """``num`` new keys (an int, or a tuple giving the shape of the new key array)."""
     data, typed = check_key("split", key)
     shape = canonical_shape("split", num, "num")
-    return _wrap(split_data(data, shape), typed)
+    return _wrap(staged(_split_staged, data, shape=shape), typed)
+
+
+def _split_staged(data, *, shape):
+    return split_data(data, shape)
 
 
 def fold_in(key, data):
@@ -601,7 +586,7 @@ def fold_in(key, data):
             raise TypeError(f"fold_in accepts a scalar, but was given an array of shape "
                             f"{get_aval(data).shape} != (). Use vmap for batching.")
         value = data if get_aval(data).dtype == _U32 else lax.convert_element_type(data, _U32)
-    return _wrap(fold_in_data(kd, value), typed)
+    return _wrap(staged(fold_in_data, kd, value), typed)
 
 
 def bits(key, shape=(), dtype=None):

@@ -38,7 +38,10 @@ def test_plugin_loaded_by_core():
 
 
 def test_sources_import_only_core_numpy_and_stdlib():
-    """docs/design.md, layer 1: plax-random depends on plax-core alone (and never on jax)."""
+    """docs/design.md, layer 1: plax-random depends on plax-core alone (and never on jax).
+
+    The one exception is ``lowering.py``, the lowering rule of ``threefry2x32_p``, which
+    uses plax-xla's public builder and is imported only where plax-xla is installed."""
     import ast
     import pathlib
     import sys
@@ -51,5 +54,5 @@ def test_sources_import_only_core_numpy_and_stdlib():
                 names = [a.name.split(".")[0] for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module.split(".")[0]]
-            bad = set(names) - allowed
+            bad = set(names) - allowed - ({"plax_xla"} if path.name == "lowering.py" else set())
             assert not bad, f"{path.name} imports {bad}"

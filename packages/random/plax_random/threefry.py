@@ -1,0 +1,86 @@
+"""``threefry2x32_p``: the Threefry-2x32 block cipher as one primitive.
+
+Written with core's ``lax`` the cipher is ~100 uint32 operations; staged as one
+equation (as JAX stages it) an eager ``normal`` dispatches one program instead of a
+hundred, a jaxpr stays readable, and plax-xla lowers the equation to a call of one
+private ``func.func`` per operand type (``lowering.py``), so that a program drawing
+many random arrays holds the cipher once.
+
+Operands: the key words ``k0, k1`` and the counter words ``x0, x1``, uint32 arrays of
+one shape; results: the two uint32 output words.  The parameter ``rounds`` is 20 for
+JAX's generator (13 and 32 are Random123's other published variants); a key
+injection follows every fourth round.
+
+Rules: the outputs are integers, so the JVP is zero; batching moves every batch axis
+to the front (an elementwise primitive); there is no transpose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plax_core import lax
+from plax_core.extend import Primitive, ShapedArray, get_aval
+
+__all__ = ["ROTATIONS", "PARITY", "threefry2x32_p"]
+
+U32 = np.dtype(np.uint32)
+# Threefry-2x32: rotation constants R_{0..7} and the key-schedule parity (Skein's C240).
+ROTATIONS = (13, 15, 26, 6, 17, 29, 16, 24)
+PARITY = 0x1BD11BDA
+
+threefry2x32_p = Primitive("threefry2x32", multiple_results=True, family="random")
+
+
+def _abstract_eval(k0, k1, x0, x1, *, rounds):
+    avals = (k0, k1, x0, x1)
+    if any(a.dtype != U32 for a in avals) or len({a.shape for a in avals}) != 1:
+        raise TypeError("threefry2x32 requires four uint32 arrays of one shape, got "
+                        + ", ".join(f"{a.dtype.name}{list(a.shape)}" for a in avals))
+    return [ShapedArray(x0.shape, U32), ShapedArray(x0.shape, U32)]
+
+
+def _impl(k0, k1, x0, x1, *, rounds):
+    """The NumPy reference: the same schedule on 1-d copies (uint32 arrays wrap)."""
+    shape = np.shape(x0)
+    k0, k1, x0, x1 = (np.array(a, U32).reshape(-1) for a in (k0, k1, x0, x1))
+    ks = (k0, k1, k0 ^ k1 ^ np.uint32(PARITY))
+    x0 = x0 + ks[0]
+    x1 = x1 + ks[1]
+    for r in range(rounds):
+        rot = ROTATIONS[r % 8]
+        x0 = x0 + x1
+        x1 = (x1 << np.uint32(rot)) | (x1 >> np.uint32(32 - rot))
+        x1 = x0 ^ x1
+        if (r + 1) % 4 == 0:
+            i = (r + 1) // 4
+            x0 = x0 + ks[i % 3]
+            x1 = x1 + ks[(i + 1) % 3] + np.uint32(i)
+    return [x0.reshape(shape), x1.reshape(shape)]
+
+
+threefry2x32_p.def_abstract_eval(_abstract_eval)
+threefry2x32_p.def_impl(_impl)
+
+
+def _jvp(primals, tangents, *, rounds):
+    """Integer outputs: their tangents are zero (the counter words' zero tangents)."""
+    return threefry2x32_p.bind(*primals, rounds=rounds), list(tangents[2:])
+
+
+def _batch(args, dims, *, rounds):
+    """Every batch axis to the front; unbatched operands broadcast along it."""
+    size = next(get_aval(x).shape[d] for x, d in zip(args, dims) if d is not None)
+    moved = []
+    for x, d in zip(args, dims):
+        shape = get_aval(x).shape
+        if d is None:
+            x = lax.broadcast_in_dim(x, (size,) + shape, tuple(range(1, len(shape) + 1)))
+        elif d != 0:
+            perm = (d,) + tuple(i for i in range(len(shape)) if i != d)
+            x = lax.transpose(x, perm)
+        moved.append(x)
+    return threefry2x32_p.bind(*moved, rounds=rounds), [0, 0]
+
+
+RULES = {"jvp": {threefry2x32_p: _jvp}, "batching": {threefry2x32_p: _batch}}
