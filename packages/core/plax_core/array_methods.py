@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import lax, ops
+from . import core, dtypes, lax, ops
 from .array import Array
 from .core import ShapedArray, Tracer
+from .plugins import get_backend
+from .prims import elementwise
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -27,8 +29,52 @@ def _accepts(other) -> bool:
     return isinstance(getattr(other, "aval", None), ShapedArray)
 
 
+# The operators that are one primitive once NumPy's rules have nothing to change: for
+# an array of these kinds and an array of the same aval, or a Python scalar that joins
+# the array's dtype without changing it, ``ops.<name>`` is exactly ``<primitive>``.
+_ONE_PRIMITIVE = {"add": (elementwise.add_p, "iufc"), "subtract": (elementwise.sub_p, "iufc"),
+                  "multiply": (elementwise.mul_p, "iufc"),
+                  "true_divide": (elementwise.div_p, "fc")}
+_SCALAR_KEEPS = {int: "iufc", float: "fc", complex: "c"}
+
+
+def _kind(dtype) -> str:
+    return "f" if dtype == dtypes.bfloat16 else dtype.kind
+
+
+def _eager_one_primitive(prim, kinds, x: Array, other, reflected: bool):
+    """``x <op> other`` computed by the backend directly (eager, concrete operands), or
+    None where NumPy's promotion or broadcasting would have work to do.
+
+    The dispatch cost of an eager ``x * 2.0`` is Python: this skips promotion, lax's
+    argument checks and the trace machinery, and takes the scalar from the backend's
+    cache of converted, broadcast constants (``prims.elementwise._eager_scalar``)."""
+    aval = x._aval
+    kind = _kind(aval.dtype)
+    if kind not in kinds:
+        return None
+    backend = get_backend()
+    if x._backend is not backend or backend.constant is None:
+        return None
+    t = type(other)
+    if t is Array:
+        if other._backend is not backend or not (other._aval is aval or other._aval == aval):
+            return None
+    elif kind in _SCALAR_KEEPS.get(t, ""):
+        other = elementwise._eager_scalar(other, aval.dtype, prim.name, aval.shape, backend)
+    else:
+        return None
+    return backend.apply_primitive(prim, (other, x) if reflected else (x, other), {})
+
+
 def _binary(name: str, fn_name: str, reflected: bool = False):
+    fast = _ONE_PRIMITIVE.get(fn_name)
+
     def op(self, other):
+        if fast is not None and type(self) is Array and len(core._state.stack) == 1:
+            out = _eager_one_primitive(*fast, self, other, reflected)
+            if out is not None:
+                return out
         if not _accepts(other):
             return NotImplemented
         fn = getattr(ops, fn_name)

@@ -53,6 +53,11 @@ class Backend:
         asynchronously); return it."""
         return array
 
+    # ``constant(key, make)``: the array ``make()`` describes as ``(host value, aval)``,
+    # possibly cached under ``key`` (eager Python scalars, converted and broadcast).
+    # None: the backend keeps no such cache, and scalars go through its primitives.
+    constant = None
+
 
 class CpuDevice:
     """The one device of the NumPy backend."""

@@ -184,6 +184,13 @@ class Primitive:
     def bind(self, *args, **params):
         """Apply the primitive: run it on the backend when no transformation is active,
         else hand it to the innermost trace among ``args`` (the others are raised to it)."""
+        if len(_state.stack) == 1:      # eager, nothing transformed: straight to the backend
+            for a in args:
+                if isinstance(a, Tracer):
+                    break                   # a leaked tracer: find_top_trace says so
+            else:
+                out = get_backend().apply_primitive(self, args, params)
+                return list(out) if self.multiple_results else out
         trace = find_top_trace(args)
         tracers = [trace.full_raise(a) for a in args]
         out = trace.process_primitive(self, tracers, params)

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.special
 
 from .. import dtypes
-from ..core import Primitive, ShapedArray, get_aval, is_array_like
+from ..core import Primitive, ShapedArray, get_aval, is_array_like, trace_stack
 from ..plugins import get_backend
 from . import elementwise_math as m
 from .structural import broadcast_in_dim, canonical_shape
@@ -407,6 +407,11 @@ def _convert_weak_scalar(x, like_dtype, name: str = "lax"):
     a complex with a real one, anything but a bool with bool) and OverflowError when
     an int does not fit an integer dtype.
     """
+    return _fold_convert(x, _check_weak_scalar(x, like_dtype, name), True)
+
+
+def _check_weak_scalar(x, like_dtype, name: str) -> np.dtype:
+    """``like_dtype`` as a dtype, once ``x`` is known to fit it (see above)."""
     dtype = np.dtype(like_dtype)
     kind = _kind(dtype)
     if kind not in _SCALAR_FITS[type(x)]:
@@ -417,7 +422,38 @@ def _convert_weak_scalar(x, like_dtype, name: str = "lax"):
         info = np.iinfo(dtype)
         if not info.min <= x <= info.max:
             raise OverflowError(f"Python int {x} too large to convert to {dtype.name}")
-    return _fold_convert(x, dtype, True)
+    return dtype
+
+
+def _eager_scalar(x, like_dtype, name: str, shape: tuple, backend):
+    """The Python scalar ``x`` as a weakly typed array of ``shape`` on ``backend``,
+    from the backend's cache of small constants when it keeps one.
+
+    Eager only: this is what converting and broadcasting the scalar computes (the
+    value is converted on the host exactly as ``_fold_convert`` does), without the two
+    eager primitives; ``x * 2.0`` in a loop reuses one device constant.
+    """
+    dtype = _check_weak_scalar(x, like_dtype, name)
+    # (-0.0 == 0.0 and 0j == -0j hash alike: the key tells their signs apart)
+    key = (type(x), x if x and type(x) is not builtins.complex else repr(x), dtype, shape)
+
+    def make():
+        return (np.full(shape, _host_value(x, dtype), dtype),
+                ShapedArray(shape, dtype, True))
+    return backend.constant(key, make)
+
+
+def _is_host_0d(x) -> bool:
+    return isinstance(x, (np.ndarray, np.generic)) and x.ndim == 0
+
+
+def _eager_host(x, shape: tuple, backend):
+    """A 0-d NumPy value broadcast to ``shape``: ``_eager_scalar``'s constant for the
+    strongly typed scalars promotion makes (``2.0 - x``)."""
+    value, weak = dtypes.coerce_to_array(x)
+    key = (value.dtype, value.tobytes(), weak, shape)
+    return backend.constant(key, lambda: (np.full(shape, value, value.dtype),
+                                          ShapedArray(shape, value.dtype, weak)))
 
 
 def _prepare(name: str, args: Sequence[Any], like=None, first: int = 0,
@@ -435,6 +471,12 @@ def _prepare(name: str, args: Sequence[Any], like=None, first: int = 0,
     if like is None:
         ref = next((a for a in args if not _is_py_scalar(a)), None)
         like = get_aval(ref).dtype if ref is not None else dtypes.result_type(*args)
+    if len(trace_stack()) == 1 and getattr(backend := get_backend(), "constant", None):
+        shape = next((s for s in (get_aval(a).shape for a in args if not _is_py_scalar(a))
+                      if s), default_shape)
+        args = [_eager_scalar(a, like, name, shape, backend) if _is_py_scalar(a) else
+                _eager_host(a, shape, backend) if shape and _is_host_0d(a) else a
+                for a in args]
     args = [_convert_weak_scalar(a, like, name) if _is_py_scalar(a) else a for a in args]
     avals = [get_aval(a) for a in args]
     shape = next((av.shape for av in avals if av.ndim), default_shape)
