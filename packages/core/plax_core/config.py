@@ -30,6 +30,7 @@ __all__ = [
     "check_key_reuse",
     "debug_nans",
     "num_cpu_devices",
+    "cpu_collectives_implementation",
     "executable_cache_size",
     "compilation_cache",
     "compilation_cache_dir",
@@ -351,6 +352,23 @@ num_cpu_devices = config.define_option(
     help="How many CPU devices the XLA client offers (JAX's jax_num_cpu_devices); read "
          "once, when the client is made: set it before the first operation. -1: one, "
          "or what XLA_FLAGS=--xla_force_host_platform_device_count asks.")
+
+
+
+def _parse_collectives(value: Any) -> str:
+    value = str(value).lower()
+    if value not in ("gloo", "none", "mpi"):
+        raise ValueError(f"cpu_collectives_implementation must be 'gloo', 'mpi' or 'none', "
+                         f"got {value!r}")
+    return value
+
+
+cpu_collectives_implementation = config.define_option(
+    "cpu_collectives_implementation", "gloo", _parse_collectives,
+    env_var="PLAX_CPU_COLLECTIVES_IMPLEMENTATION",
+    help="How CPU devices of several processes exchange data (JAX's "
+         "jax_cpu_collectives_implementation): 'gloo' (TCP, the default with more than one "
+         "process); 'mpi' is not available in plax.")
 
 
 def _parse_cache_size(value: Any) -> int:

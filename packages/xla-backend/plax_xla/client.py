@@ -92,7 +92,10 @@ class DeviceContext:
     def __init__(self, client, platform: str):
         self.client = client
         self.platform = platform
-        self.devices = list(client.devices())
+        # this process's devices first: devices[0] is the default device (in a
+        # multi-process run the others' devices follow, for global programs)
+        local = list(client.local_devices())
+        self.devices = local + [d for d in client.devices() if d not in local]
         self._shardings = {}
         self._device_lists = {}
         self._compiled = LRUCache(executable_cache_size)
@@ -181,10 +184,8 @@ def _replicated(ndim=None):
 
 
 def make_cpu_context() -> DeviceContext:
-    from plax_core.config import config
-    n = config.read("num_cpu_devices")     # jax_num_cpu_devices: read once, here
-    client = xc.make_cpu_client(num_devices=n) if n and n > 0 else xc.make_cpu_client()
-    return DeviceContext(client, "cpu")
+    from . import distributed  # jax_num_cpu_devices, and the multi-process run
+    return DeviceContext(distributed.make_cpu_client(), "cpu")
 
 
 # ------------------------------------------------------------------ to host

@@ -43,8 +43,18 @@ class ShardedValue:
         return self
 
     def shards(self) -> list:
-        """The single-device jaxlib arrays, one per device of ``devices``, in order."""
+        """The single-device jaxlib arrays, one per local device of ``devices``, in order."""
         return list(self.buf._arrays)
+
+    def local(self) -> list:
+        """``(device, index, jaxlib array)`` for each device of this process."""
+        mine = [(d, i) for d, i in zip(self.devices, self.indices) if is_local(d)]
+        return [(d, i, b) for (d, i), b in zip(mine, self.shards())]
+
+
+def is_local(device) -> bool:
+    """Whether ``device`` belongs to this process (always, in a one-process run)."""
+    return device.process_index == device.client.process_index()
 
 
 def hlo_tiled(ndim: int, n: int, axis: int = 0):
@@ -118,6 +128,8 @@ def put_shards(aval, shards, devices, hlo):
     """
     singles = []
     for shard, device in zip(shards, devices):
+        if not is_local(device):      # another process puts its own shards
+            continue
         shard = np.ascontiguousarray(shard, dtype=aval.dtype)
         one = xc.SingleDeviceSharding(device)
         one._to_xla_hlo_sharding = client._replicated
@@ -153,9 +165,16 @@ class ShardedBackend(Backend):
         if value._npy_value is None:
             aval = array._aval
             out = np.empty(aval.shape, aval.dtype)
-            for shard, index in zip(value.shards(), value.indices):
+            covered = np.zeros(aval.shape, bool)
+            for _, index, shard in value.local():
                 part = client.to_host(shard, aval.dtype)
                 out[index] = part.reshape(out[index].shape)
+                covered[index] = True
+            if not covered.all():
+                raise RuntimeError(
+                    "Fetching the value of an array that spans devices of other processes "
+                    "is not possible: read its addressable_shards, or gather it first "
+                    "(jit with out_shardings replicated, or process_allgather)")
             out.flags.writeable = False
             value._npy_value = out
         return value._npy_value
@@ -183,7 +202,7 @@ class ShardedBackend(Backend):
         value = array._value
         out = []
         seen: dict = {}
-        for buf, device, index in zip(value.shards(), value.devices, value.indices):
+        for device, index, buf in value.local():
             shape = tuple(len(range(*sl.indices(d))) for sl, d in zip(index, array.shape))
             aval = ShapedArray(shape, array._aval.dtype, array._aval.weak_type)
             key = tuple((sl.start, sl.stop) for sl in index)
