@@ -1,9 +1,13 @@
 """Lowering of ``threefry2x32_p`` to StableHLO (loaded only where plax-xla is).
 
 The cipher becomes one private ``func.func`` per operand type and rounds, and each
-equation a ``func.call`` of it (JAX's CPU lowering has the same shape), so a program
-that draws many random arrays of one shape holds the 20 rounds once.  The rules use
-plax-xla's public builder (``plax_xla.mlir``), imported here only.
+equation a ``func.call`` of it.  Inside, the 20 rounds run as JAX's CPU lowering runs
+them: a ``stablehlo.while`` of five steps of four rounds and a key injection (the
+rotation constants and key words rotate through the loop state).  Unrolled, XLA fused
+the whole cipher into every consumer of the bits: JAX's ``mnist_vae`` ``evaluate``,
+where one draw feeds 100 slices, compiled in 86 s instead of 6 s (JAX: 9 s).  Rounds
+that are not a multiple of four are emitted unrolled.  The rules use plax-xla's
+public builder (``plax_xla.mlir``), imported here only.
 """
 
 from __future__ import annotations

@@ -1,0 +1,118 @@
+"""``threefry2x32_p``: one primitive with its rules, and eager samplers staged as one call.
+
+Oracles: the primitive's NumPy reference against the XLA lowering (rolled loop for
+rounds divisible by four, unrolled otherwise), a Python loop for ``vmap``, and the
+unstaged (traced) samplers for the staged eager ones.  The bits themselves are pinned
+against Random123's vectors and JAX 0.10.2 in ``test_prng.py`` and
+``test_jax_reference.py``.
+"""
+
+import numpy as np
+import pytest
+
+import plax
+import plax_random as random
+from plax_core import get_registry
+from plax_random import staging
+from plax_random.threefry import threefry2x32_p
+
+U32 = np.uint32
+
+
+def _words(shape, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 2 ** 32, shape, dtype=np.uint64).astype(U32) for _ in range(4)]
+
+
+@pytest.mark.parametrize("rounds", [13, 20, 32])
+@pytest.mark.parametrize("shape", [(), (7,), (3, 5)])
+def test_lowering_matches_numpy_reference(rounds, shape):
+    args = _words(shape, rounds + len(shape))
+    expected = threefry2x32_p.impl(*args, rounds=rounds)
+    eager = threefry2x32_p.bind(*map(plax.device_put, args), rounds=rounds)
+    jitted = plax.jit(lambda *a: random.threefry2x32(*a, rounds=rounds))(*args)
+    for want, got_e, got_j in zip(expected, eager, jitted):
+        np.testing.assert_array_equal(np.asarray(got_e), want)
+        np.testing.assert_array_equal(np.asarray(got_j), want)
+
+
+def test_rules_registered():
+    reg = get_registry()
+    for table in ("jvp", "batching", "lowering"):
+        assert threefry2x32_p in reg.rules(table), table
+
+
+def test_one_equation_and_one_outlined_function():
+    key = random.PRNGKey(0)
+    jaxpr = plax.make_jaxpr(lambda k: random.normal(k, (4,)))(key)
+    names = [e.primitive.name for e in jaxpr.jaxpr.eqns]
+    assert names.count("threefry2x32") == 1
+
+    def five_draws(k):
+        return [random.normal(random.fold_in(k, i), (4,)) for i in range(5)]
+    text = plax.jit(five_draws).lower(key).as_text()
+    # one function per operand type (fold_in hashes scalars, normal (4,) counters),
+    # called ten times
+    assert text.count("func.func private @threefry2x32") == 2
+    assert text.count("stablehlo.while") == 2
+    assert text.count("callee = @threefry2x32") == 10
+
+
+@pytest.mark.parametrize("dims", [(0, None, 1, 1), (None, 0, None, 0), (1, 1, 0, None)])
+def test_vmap_matches_loop(dims):
+    n, per = 3, (2, 4)
+    args = []
+    for i, d in enumerate(dims):
+        (w,) = _words(per if d is None else per[:d] + (n,) + per[d:], i)[:1]
+        args.append(w)
+    out = plax.vmap(lambda *a: random.threefry2x32(*a), in_axes=dims)(*args)
+    for b in range(n):
+        one = [a if d is None else np.take(a, b, axis=d) for a, d in zip(args, dims)]
+        want = threefry2x32_p.impl(*one, rounds=20)
+        np.testing.assert_array_equal(np.asarray(out[0])[b], want[0])
+        np.testing.assert_array_equal(np.asarray(out[1])[b], want[1])
+
+
+def test_differentiation_sees_a_constant():
+    key = random.PRNGKey(3)
+    z = float(random.normal(key, ()))
+    assert plax.grad(lambda s: s * random.normal(key, ()))(2.0) == pytest.approx(z)
+    primals, tangents = [plax.device_put(w) for w in _words((3,), 9)], None
+    rule = get_registry().rules("jvp")[threefry2x32_p]
+    tangents = ["t0", "t1", "t2", "t3"]
+    outs, touts = rule(primals, tangents, rounds=20)
+    np.testing.assert_array_equal(np.asarray(outs[0]), threefry2x32_p.impl(
+        *[np.asarray(p) for p in primals], rounds=20)[0])
+    assert touts == ["t2", "t3"]          # the counters' (zero) tangents
+
+
+@pytest.mark.parametrize("sample", [
+    lambda k: random.normal(k, (3, 2)),
+    lambda k: random.uniform(k, (5,), minval=-2.0, maxval=3.0),
+    lambda k: random.bernoulli(k, 0.3, (6,)),
+    lambda k: random.bernoulli(k, np.linspace(0, 1, 4, dtype=np.float32)),
+    lambda k: random.categorical(k, np.log(np.arange(1, 5, dtype=np.float32)), shape=(7,)),
+    lambda k: random.categorical(k, np.zeros((2, 6), np.float32), shape=(3, 2),
+                                 replace=False),
+    lambda k: random.split(k, 3),
+    lambda k: random.fold_in(k, 7),
+])
+def test_staged_eager_equals_traced(sample):
+    key = random.PRNGKey(42)
+    eager = sample(key)
+    jitted = plax.jit(sample)(key)
+    with plax.disable_jit():
+        unstaged = sample(key)
+    np.testing.assert_array_equal(np.asarray(eager), np.asarray(jitted))
+    np.testing.assert_array_equal(np.asarray(eager), np.asarray(unstaged))
+
+
+def test_staging_keys_on_types_not_on_array_values():
+    key = random.PRNGKey(0)
+    random.bernoulli(key, 0.5, (8,))
+    before = len(staging._CACHE)
+    for p in (0.1, 0.2, 0.3):                     # p is an operand: one entry
+        random.bernoulli(key, p, (8,))
+    for i in range(3):                            # so is fold_in's data
+        random.fold_in(key, i)
+    assert len(staging._CACHE) - before <= 2
