@@ -236,17 +236,12 @@ class JitFunction:
         if not isinstance(backend, XlaBackend):
             return self._fun(*args, **kwargs)
         if self._simple and not kwargs:
-            key = []
-            for a in args:
-                if type(a) is not Array or a._backend is not backend:
-                    break
-                aval = a._aval
-                key += (aval.shape, aval.dtype, aval.weak_type)
-            else:
-                hit = self._fast.get(tuple(key))
+            bufs, sig = [], []
+            if _fast_flatten(args, backend, bufs, sig):
+                hit = self._fast.get(tuple(sig))
                 if hit is not None and hit[0] is config.trace_context():
                     try:
-                        return hit[1].call([a._value for a in args])
+                        return hit[1].call(bufs)
                     except FloatingPointError as e:     # debug_nans: find the op
                         from .debug_nans import rerun_op_by_op
                         rerun_op_by_op(self, args, kwargs, e)
@@ -348,9 +343,10 @@ class JitFunction:
          donated) = self._key(args, kwargs)
         exe = self._cache.get_or_create(key, lambda: self._compile(
             backend, key, args, kwargs, in_tree, avals, static_pos, donated))
-        if (self._simple and not kwargs and len(flat) == len(args)
-                and all(type(a) is Array and a._backend is backend for a in args)):
-            self._fast.put(key[1], (key[3], exe))
+        if self._simple and not kwargs:
+            sig = []
+            if _fast_flatten(args, backend, [], sig):
+                self._fast.put(tuple(sig), (key[3], exe))
         return exe, flat
 
     # ------------------------------------------------------------------ tracing
@@ -570,6 +566,42 @@ def call_compiled(backend, name: str, closed: ClosedJaxpr, args) -> list:
 
     exe = _CALLS.get_or_create(key, compile_)
     return exe.call_flat([backend.buffer(a)[0] for a in args])
+
+
+def _fast_flatten(x, backend, bufs: list, sig: list) -> bool:
+    """Flatten ``x`` as ``tree_flatten`` does, when it is made of tuples, lists, dicts,
+    None and ``backend``'s Arrays only: appends the leaves' buffers to ``bufs`` and
+    the structure with each leaf's (shape, dtype, weak_type) to ``sig``.  False for
+    anything else (registered nodes, scalars, tracers), which takes ``jit``'s full path.
+
+    ``sig`` is the key of a jitted function's fast cache: one pass, no PyTreeDef.
+    """
+    t = type(x)
+    if t is tuple or t is list:
+        sig.append((t, len(x)))
+        children = x
+    elif t is dict:
+        try:
+            keys = sorted(x)
+        except TypeError:
+            return False
+        sig.append((dict, *keys))
+        children = [x[k] for k in keys]
+    elif x is None:
+        sig.append(None)
+        return True
+    else:
+        return False
+    for child in children:          # (array children inline: they are most of them)
+        if type(child) is Array:
+            if child._backend is not backend:
+                return False
+            aval = child._aval
+            bufs.append(child._value)
+            sig += (aval.shape, aval.dtype, aval.weak_type)
+        elif not _fast_flatten(child, backend, bufs, sig):
+            return False
+    return True
 
 
 def _fun_name(fun) -> str:
