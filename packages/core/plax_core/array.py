@@ -11,6 +11,7 @@ import numpy as np
 
 from .core import ShapedArray
 from .plugins import get_backend
+from .sharding import Shard, SingleDeviceSharding
 
 
 class Array:
@@ -155,7 +156,6 @@ class Array:
         get = getattr(self._backend, "sharding_of", None)
         if get is not None:
             return get(self)
-        from .sharding import SingleDeviceSharding
         return SingleDeviceSharding(self.device)
 
     @property
@@ -165,7 +165,6 @@ class Array:
         get = getattr(self._backend, "shards_of", None)
         if get is not None:
             return get(self)
-        from .sharding import Shard
         return [Shard(self.device, (slice(None),) * len(self._aval.shape), self)]
 
     @property

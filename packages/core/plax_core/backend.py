@@ -20,6 +20,7 @@ from .array import Array
 from .core import ShapedArray, Tracer, get_aval
 from .plugins import get_backend
 from .registry import BackendUnavailable, MissingRuleError
+from .sharding import Sharding
 
 __all__ = ["Backend", "BackendUnavailable", "CpuDevice", "NumpyBackend", "block_until_ready",
            "default_backend", "device_put", "devices", "get_backend"]
@@ -131,7 +132,7 @@ class NumpyBackend(Backend):
 def device_put(x, device=None):
     """Put a value (or pytree of values) on the default backend as plax arrays."""
     backend = get_backend()
-    from .sharding import Sharding  # device_put(x, sharding): the backend splits x
+    # device_put(x, sharding): the backend splits x over the sharding's devices
     if device is not None and not isinstance(device, Sharding) and not (
             hasattr(device, "platform") and hasattr(device, "id")):
         available = backend.devices()
