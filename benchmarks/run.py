@@ -124,6 +124,43 @@ def w_jit_call(L):
     return (lambda: f(x)), "latency"
 
 
+def w_eager_scalar_ops(L):
+    x = L.put(_normal((16,), 1))
+    return (lambda: x * 2.0 + 1.0), "latency"
+
+
+def w_eager_sum(L):
+    x = L.put(_normal((16,), 1))
+    return (lambda: L.np.sum(x)), "latency"
+
+
+def w_eager_index(L):
+    x = L.put(_normal((16,), 1))
+    return (lambda: x[3]), "latency"
+
+
+def w_eager_at_set(L):
+    x = L.put(_normal((16,), 1))
+    return (lambda: x.at[3].set(1.0)), "latency"
+
+
+def w_jit_call_pytree40(L):
+    """A call taking optimizer-state-shaped arguments: 20 parameters, 2 moments each."""
+    shapes = [(64, 64), (64,)] * 10
+    state = {"params": [L.put(_normal(s, i)) for i, s in enumerate(shapes)],
+             "mu": [L.put(np.zeros(s, np.float32)) for s in shapes[:10]],
+             "nu": [L.put(np.zeros(s, np.float32)) for s in shapes[10:]]}
+    f = L.jit(lambda s: L.tree_map(lambda a: a * 0.9, s))
+    return (lambda: f(state)), "latency"
+
+
+def w_jit_grad_small_mlp(L):
+    params = mlp_params(L, [32, 64, 64, 1], seed=30)
+    x, y = L.put(_normal((16, 32), 31)), L.put(_normal((16, 1), 32))
+    f = L.jit(L.grad(lambda p, x, y: mlp_loss(L, p, x, y)))
+    return (lambda: L.block(f(params, x, y))), "latency"
+
+
 def w_first_call_mlp20(L):
     params = mlp_params(L, [128] * 21)
     x, y = L.put(_normal((32, 128), 3)), L.put(_normal((32, 128), 4))
@@ -168,6 +205,12 @@ WORKLOADS = {
     "eager x+y (f32[16])": w_eager_add,
     "eager lax.add(x, y) (f32[16])": w_eager_lax_add,
     "jit call f(x) (f32[16])": w_jit_call,
+    "eager x * 2.0 + 1.0 (f32[16])": w_eager_scalar_ops,
+    "eager jnp.sum(x) (f32[16])": w_eager_sum,
+    "eager x[3] (f32[16])": w_eager_index,
+    "eager x.at[3].set(1.0) (f32[16])": w_eager_at_set,
+    "jit call, 40-leaf optimizer-state pytree": w_jit_call_pytree40,
+    "steady jit(grad) small MLP 32-64-64-1": w_jit_grad_small_mlp,
     "first call jit(grad) 20-layer MLP": w_first_call_mlp20,
     "random.normal 10M f32 jit": w_random_normal_10m,
     "first call jit(grad) scan RNN, 10 steps": w_scan_rnn_10_first,
