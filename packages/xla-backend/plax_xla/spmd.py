@@ -237,6 +237,7 @@ class ShardedJit:
                 k += c
             out = self.fun(*full)
             out_leaves, store["tree"] = tree_util.tree_flatten(out)
+            store["out"] = out
             return out_leaves
 
         jaxpr, consts = trace_to_jaxpr(flat_fun, avals)
@@ -245,11 +246,7 @@ class ShardedJit:
         if out_spec is None or isinstance(out_spec, self._Sharding):
             out_sh = [out_spec] * n_out
         else:
-            out_sh = tree_util.tree_leaves(out_spec, is_leaf=lambda x: x is None or isinstance(
-                x, self._Sharding))
-            if len(out_sh) != n_out:
-                raise ValueError(f"jit: out_shardings has {len(out_sh)} entries for "
-                                 f"{n_out} outputs")
+            out_sh = _prefix_leaves(out_spec, store["out"], self._Sharding, tree_util)
         ctx = FunctionBuilder()
         ctx.num_partitions = n          # with_sharding_constraint annotates only then
         const_names = [dense_constant(ctx, np.asarray(c)) for c in consts]
@@ -285,6 +282,22 @@ class ShardedJit:
                 aval, sharded.jax_sharding(device_list, hlo), True, _skip_checks=True)
             out_info.append((handler, aval, s, idx))
         return exe, device_list, in_full, out_info, out_tree, bool(consts)
+
+
+def _prefix_leaves(spec, tree, Sharding, tree_util) -> list:
+    """One sharding per leaf of ``tree``: ``spec`` is a pytree prefix of it (a sharding
+    or None stands for every leaf of its subtree)."""
+    if spec is None or isinstance(spec, Sharding):
+        return [spec] * len(tree_util.tree_leaves(tree))
+    if isinstance(spec, (tuple, list)) and isinstance(tree, (tuple, list)) and len(
+            spec) == len(tree):
+        return [s for sp, t in zip(spec, tree) for s in _prefix_leaves(sp, t, Sharding,
+                                                                        tree_util)]
+    if isinstance(spec, dict) and isinstance(tree, dict) and spec.keys() == tree.keys():
+        return [s for k in sorted(tree) for s in _prefix_leaves(spec[k], tree[k], Sharding,
+                                                                  tree_util)]
+    raise ValueError(f"jit: out_shardings {spec!r} is not a prefix of the function's "
+                     f"output structure")
 
 
 def _replicated_for(TiledSharding, device_list, ndim):
