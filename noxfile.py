@@ -140,7 +140,9 @@ def _install_all(session, *extra):
 
 
 DEMO_EXAMPLES = ["tour.py", "digits_classifier.py", "per_example_gradients.py",
-                 "hessian_vector.py", "kernel_regression.py"]
+                 "hessian_vector.py", "kernel_regression.py", "data_parallel.py"]
+# examples that need several CPU devices
+DEMO_ENV = {"data_parallel.py": {"PLAX_NUM_CPU_DEVICES": "4"}}
 
 
 @nox.session
@@ -156,7 +158,8 @@ def demo(session):
     for name in DEMO_EXAMPLES:
         session.log(f"== examples/{name}")
         began = time.perf_counter()
-        session.run("python", f"examples/{name}", *session.posargs)
+        session.run("python", f"examples/{name}", *session.posargs,
+                    env=DEMO_ENV.get(name, {}))
         session.log(f"== examples/{name} took {time.perf_counter() - began:.1f} s")
     session.log(f"demo: {len(DEMO_EXAMPLES)} examples in {time.perf_counter() - start:.1f} s")
 

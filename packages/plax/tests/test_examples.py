@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-NEEDS = {"digits_classifier.py": ["sklearn"]}
+NEEDS = {"digits_classifier.py": ["sklearn"], "data_parallel.py": ["sklearn"]}
 SCRIPTS = ["tour.py", "digits_classifier.py", "per_example_gradients.py",
-           "hessian_vector.py", "kernel_regression.py"]
+           "hessian_vector.py", "kernel_regression.py", "data_parallel.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -35,6 +35,8 @@ def test_example_runs_in_fast_mode(script, tmp_path):
         if importlib.util.find_spec("matplotlib") is not None:
             args += ["--plot", str(tmp_path / "curves.png")]
     env = dict(os.environ, MPLBACKEND="Agg")
+    if script == "data_parallel.py":         # data-parallel over 4 CPU devices
+        env["PLAX_NUM_CPU_DEVICES"] = "4"
     proc = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env,
                           cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
