@@ -197,6 +197,144 @@ def w_scan_rnn_1000_first(L):
     return _rnn_grad(L, 1000)
 
 
+def w_eager_random_normal(L):
+    key = L.random.PRNGKey(0)
+    return (lambda: L.random.normal(key, (16,))), "latency"
+
+
+def w_eager_random_split(L):
+    key = L.random.PRNGKey(0)
+    return (lambda: L.random.split(key)), "latency"
+
+
+def w_eager_random_bernoulli(L):
+    key = L.random.PRNGKey(0)
+    return (lambda: L.random.bernoulli(key, 0.5, (16,))), "latency"
+
+
+def w_vae_evaluate_first(L):
+    """JAX's examples/mnist_vae.py ``evaluate``: Bernoulli draws whose (10, 10) image
+    grid is cut into 100 slices (the pattern whose XLA compile once took minutes)."""
+    jnp, random = L.np, L.random
+
+    def mlp(params, x):
+        for W, b in params[:-1]:
+            x = jnp.maximum(jnp.dot(x, W) + b, 0.0)
+        W, b = params[-1]
+        return jnp.dot(x, W) + b
+
+    def elbo(rng, params, images):
+        h = mlp(params[0], images)
+        mu, s = h[:, :10], jnp.logaddexp(0.0, h[:, 10:])
+        logits = mlp(params[1], mu + jnp.sqrt(s) * random.normal(rng, mu.shape))
+        kl = -0.5 * jnp.sum(1.0 + jnp.log(s) - mu ** 2 - s)
+        return -jnp.sum(jnp.logaddexp(0.0, jnp.where(images, -1.0, 1.0) * logits)) - kl
+
+    def image_grid(imagevecs):
+        images = iter(imagevecs.reshape((-1, 28, 28)))
+        return jnp.vstack([jnp.hstack([next(images).T for _ in range(10)][::-1])
+                           for _ in range(10)]).T
+
+    def evaluate(params, images):
+        elbo_rng, data_rng, image_rng = random.split(random.PRNGKey(1), 3)
+        test_elbo = elbo(elbo_rng, params, random.bernoulli(data_rng, images))
+        code_rng, img_rng = random.split(image_rng)
+        logits = mlp(params[1], random.normal(code_rng, (100, 10)))
+        sampled = random.bernoulli(img_rng, jnp.logaddexp(0.0, logits))
+        return test_elbo / images.shape[0], image_grid(sampled)
+
+    enc = mlp_params(L, [784, 512, 512, 20], seed=10)
+    dec = mlp_params(L, [10, 512, 512, 784], seed=20)
+    images = L.put(np.abs(_normal((10000, 784), 9)) % 1.0)
+    f = L.jit(evaluate)
+    return (lambda: L.block(f((enc, dec), images))), "first"
+
+
+def _cumulative(L, op):
+    x = L.put(_normal((1_000_000,), 11, 0.01))
+    f = L.jit(getattr(L.lax, op))
+    return (lambda: L.block(f(x))), "time"
+
+
+def w_cumsum_1m(L):
+    return _cumulative(L, "cumsum")
+
+
+def w_cumlogsumexp_1m(L):
+    return _cumulative(L, "cumlogsumexp")
+
+
+def conv_net(L, params, x):
+    """Two 3x3 convolutions (NCHW/OIHW), ReLU, 2x2 average pooling, a dense layer."""
+    lax, np = L.lax, L.np
+    (w1, b1), (w2, b2), (w3, b3) = params
+    h = lax.conv_general_dilated(x, w1, (1, 1), "SAME") + b1[None, :, None, None]
+    h = np.maximum(h, 0.0)
+    h = lax.conv_general_dilated(h, w2, (1, 1), "SAME") + b2[None, :, None, None]
+    h = np.maximum(h, 0.0)
+    h = h.reshape((h.shape[0], h.shape[1], 14, 2, 14, 2)).mean(axis=(3, 5))
+    return np.dot(h.reshape((h.shape[0], -1)), w3) + b3
+
+
+def w_conv_train_step(L):
+    params = [(L.put(_normal((32, 1, 3, 3), 12, 1 / 3)), L.put(np.zeros(32, np.float32))),
+              (L.put(_normal((64, 32, 3, 3), 13, 1 / 17)), L.put(np.zeros(64, np.float32))),
+              (L.put(_normal((64 * 14 * 14, 10), 14, 0.01)), L.put(np.zeros(10, np.float32)))]
+    x, y = L.put(_normal((128, 1, 28, 28), 15)), L.put(_normal((128, 10), 16))
+
+    @L.jit
+    def step(params, x, y):
+        g = L.grad(lambda p: L.np.mean((conv_net(L, p, x) - y) ** 2))(params)
+        return L.tree_map(lambda p, g: p - 0.01 * g, params, g)
+
+    state = [params]
+
+    def run():
+        state[0] = step(state[0], x, y)
+        L.block(state[0])
+    return run, "time"
+
+
+def _data_parallel_mlp(n_devices):
+    """One data-parallel MLP training step over ``n_devices`` CPU devices: the batch split
+    over a one-axis mesh, the parameters replicated, one jit with shardings (XLA inserts
+    the gradient all-reduce).  The device count is set before the client is made."""
+    def workload(L):
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   f" --xla_force_host_platform_device_count={n_devices}")
+        if L.jit.__module__.startswith("plax"):
+            import plax
+            from plax.sharding import Mesh, NamedSharding, P
+            devices = plax.devices()
+        else:
+            import jax
+            from jax.sharding import Mesh, NamedSharding
+            from jax.sharding import PartitionSpec as P
+            devices = jax.devices()
+        assert len(devices) >= n_devices, f"{len(devices)} devices, wanted {n_devices}"
+        mesh = Mesh(np.array(devices[:n_devices]), ("data",))
+        data, repl = NamedSharding(mesh, P("data")), NamedSharding(mesh, P())
+        sizes = [256, 512, 512, 10]
+        params = [(L.put(_normal((m, n), 20 + i, 1 / np.sqrt(m)), repl),
+                   L.put(np.zeros(n, np.float32), repl))
+                  for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        x = L.put(_normal((512, 256), 30), data)
+        y = L.put(_normal((512, 10), 31), data)
+
+        def step(params, x, y):
+            g = L.grad(lambda p: mlp_loss(L, p, x, y))(params)
+            return L.tree_map(lambda p, g: p - 0.01 * g, params, g)
+
+        step = L.jit(step, in_shardings=(repl, data, data), out_shardings=repl)
+        state = [params]
+
+        def run():
+            state[0] = step(state[0], x, y)
+            L.block(state[0])
+        return run, "time"
+    return workload
+
+
 WORKLOADS = {
     "x*x+x*2.0 5000x5000 jit": w_elementwise,
     "matmul 2048x2048 jit": w_matmul,
@@ -215,6 +353,16 @@ WORKLOADS = {
     "random.normal 10M f32 jit": w_random_normal_10m,
     "first call jit(grad) scan RNN, 10 steps": w_scan_rnn_10_first,
     "first call jit(grad) scan RNN, 1000 steps": w_scan_rnn_1000_first,
+    "eager random.normal(key, (16,))": w_eager_random_normal,
+    "eager random.split(key)": w_eager_random_split,
+    "eager random.bernoulli(key, 0.5, (16,))": w_eager_random_bernoulli,
+    "first call jit mnist_vae evaluate": w_vae_evaluate_first,
+    "lax.cumsum 1M f32 jit": w_cumsum_1m,
+    "lax.cumlogsumexp 1M f32 jit": w_cumlogsumexp_1m,
+    "conv-net train step jit(grad), 128x1x28x28": w_conv_train_step,
+    "data-parallel MLP step, 1 CPU device": _data_parallel_mlp(1),
+    "data-parallel MLP step, 2 CPU devices": _data_parallel_mlp(2),
+    "data-parallel MLP step, 4 CPU devices": _data_parallel_mlp(4),
 }
 
 
