@@ -7,8 +7,9 @@ are XLA's) and runs it.  Outputs are arrays sharded over the devices along axis 
 A backend that cannot run on several devices (the NumPy one) runs ``pmap`` as
 ``vmap`` with the same axis name, which gives the same values.
 
-pmap is not a primitive yet: transformations go inside it (``pmap(grad(f))``,
-``pmap(vmap(f))``, ``pmap(jit(f))``), not around it.
+pmap is not a primitive yet: under an outer transformation (``grad(pmap(f))``,
+``jit(pmap(f))``, ``vmap(pmap(f))``) it computes the same values through ``vmap`` over
+its named axis, inside that transformation's one-device program.
 """
 
 from __future__ import annotations
@@ -86,16 +87,14 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
         static_idx = {i % nargs for i in static}
         axes = _per_arg(in_axes, nargs, "in_axes")
         dyn = [i for i in range(nargs) if i not in static_idx]
+        if any(isinstance(leaf, Tracer) for i in dyn
+               for leaf in tree_util.tree_leaves(args[i])):
+            return _under_transformation(args, dyn, axes)
         flat, flat_axes, trees = [], [], []
         for i in dyn:
             leaves, tree = tree_util.tree_flatten(args[i])
             trees.append(tree)
             for leaf in leaves:
-                if isinstance(leaf, Tracer):
-                    raise NotImplementedError(
-                        "pmap was called on traced values (pmap under grad, vmap or jit): "
-                        "plax's pmap is not a primitive yet, so put the transformation "
-                        "inside it instead (pmap(grad(f)), pmap(vmap(f)), pmap(jit(f)))")
                 ax = axes[i]
                 nd = len(get_aval(leaf).shape)
                 if ax is not None:
@@ -149,6 +148,28 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
         run, out_tree = entry
         outs = run(flat, flat_axes)
         return tree_util.tree_unflatten(out_tree, outs)
+
+    def _under_transformation(args, dyn, axes):
+        """pmap under grad, vmap or jit: the same values through vmap over the named
+        axis (the enclosing transformation's program runs on one device)."""
+        sizes = {get_aval(leaf).shape[axes[i] % len(get_aval(leaf).shape)]
+                 for i in dyn if axes[i] is not None
+                 for leaf in tree_util.tree_leaves(args[i])}
+        n = sizes.pop() if len(sizes) == 1 else axis_size
+        have = len(list(devices) if devices is not None else get_backend().devices())
+        if n is not None and n > have:
+            raise ValueError(f"pmap: the mapped axis has {n} entries, but only {have} "
+                             f"devices are available")
+
+        def per_call(*dyn_args):
+            full = list(args)
+            for i, a in zip(dyn, dyn_args):
+                full[i] = a
+            return fun(*full)
+
+        vmapped = transformations.vmap(per_call, in_axes=tuple(axes[i] for i in dyn),
+                                       out_axes=out_axes, axis_name=name, axis_size=n)
+        return vmapped(*[args[i] for i in dyn])
 
     def _flat_out_axes(out_tree):
         n_out = out_tree.num_leaves

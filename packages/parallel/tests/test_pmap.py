@@ -132,5 +132,23 @@ def test_errors_follow_jax():
         pp.pmap(lambda x: x, in_axes=None)(np.ones((2, 2)))
     with pytest.raises(NameError, match="unbound axis name: j"):
         pp.pmap(lambda x: pp.psum(x, "j"), axis_name="i")(np.ones((2, 2)))
-    with pytest.raises(NotImplementedError, match="inside it"):
-        grad(lambda x: pp.pmap(lambda v: v * v)(x).sum())(np.ones((2, 2), np.float32))
+
+
+def test_pmap_under_grad_jit_vmap():
+    """An outer transformation sees pmap's values (computed through vmap)."""
+    need_devices(4)
+    X = _x(4, 3)
+
+    def f(x):
+        return pp.pmap(lambda v: pp.psum(v * v, "i") * v, axis_name="i")(x)
+
+    want = np.broadcast_to((X * X).sum(0), X.shape) * X
+    np.testing.assert_allclose(np.asarray(jit(f)(X)), want, rtol=1e-5)
+    g = grad(lambda x: f(x).sum())(X)
+    # d/dx_jk sum_i (sum_l x_lk^2) x_ik = 2 x_jk sum_i x_ik + sum_l x_lk^2
+    want_g = 2 * X * X.sum(0) + (X * X).sum(0)
+    np.testing.assert_allclose(np.asarray(g), want_g, rtol=1e-4, atol=1e-5)
+    batched = vmap(f)(np.stack([X, 2 * X]))
+    np.testing.assert_allclose(np.asarray(batched)[1], 8 * want, rtol=1e-5)
+    with pytest.raises(ValueError, match="only"):
+        jit(lambda x: pp.pmap(lambda v: v)(x))(np.ones((len(plax_core.devices()) + 1, 2)))
