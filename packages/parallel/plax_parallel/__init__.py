@@ -39,6 +39,7 @@ from .devices import (  # noqa: E402
     make_array_from_callback,
     make_array_from_process_local_data,
     make_array_from_single_device_arrays,
+    process_allgather,
     process_count,
     process_index,
 )
@@ -49,7 +50,8 @@ from .sharding import with_sharding_constraint  # noqa: E402
 __version__ = "0.1.0"
 __all__ = ["device_count", "local_device_count", "local_devices",
            "make_array_from_callback", "make_array_from_process_local_data",
-           "make_array_from_single_device_arrays", "process_count", "process_index",
+           "make_array_from_single_device_arrays", "process_allgather", "process_count",
+           "process_index",
            "shard_map", "with_sharding_constraint",
            "all_gather", "all_to_all", "axis_index", "axis_size", "extend_axis_env",
            "pmap", "pmax", "pmean", "pmin", "ppermute", "pshuffle", "psum", "psum_scatter",

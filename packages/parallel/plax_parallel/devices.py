@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from plax_core import device_put
+from plax_core import device_put, transformations, tree_util
 from plax_core.extend import get_backend
-from plax_core.sharding import Sharding
+from plax_core.sharding import Mesh, NamedSharding, PartitionSpec, Sharding
 
 
 def devices(backend=None) -> list:
@@ -81,6 +81,40 @@ def make_array_from_process_local_data(sharding: Sharding, local_data, global_sh
     return device_put(local_data, sharding)
 
 
+def process_allgather(x, tiled: bool = False):
+    """Every process's value of ``x`` (a pytree), on every process, as NumPy arrays.
+
+    A host value is stacked along a new leading axis, one entry per process (or
+    concatenated along axis 0 when ``tiled``); a global array spanning the processes is
+    gathered whole.  One XLA program does it (the cross-process collectives of the run).
+    """
+    def one(leaf):
+        sharding = getattr(leaf, "sharding", None)
+        if isinstance(sharding, NamedSharding) and not sharding.is_fully_replicated:
+            whole = transformations.jit(lambda a: a, in_shardings=sharding,
+                                        out_shardings=NamedSharding(sharding.mesh,
+                                                                    PartitionSpec()))
+            return np.asarray(whole(leaf))
+        local = np.asarray(leaf)
+        n = process_count()
+        if n == 1:
+            return local if tiled else local[None]
+        firsts = {}
+        for d in sorted(devices(), key=lambda d: d.id):
+            firsts.setdefault(getattr(d, "process_index", 0), d)
+        mesh = Mesh(np.array([firsts[p] for p in sorted(firsts)]), ("processes",))
+        host = np.zeros((n,) + local.shape, local.dtype)
+        host[process_index()] = local            # only this process's row is sent
+        stacked = device_put(host, NamedSharding(mesh, PartitionSpec("processes")))
+        gather = transformations.jit(
+            lambda a: a, in_shardings=NamedSharding(mesh, PartitionSpec("processes")),
+            out_shardings=NamedSharding(mesh, PartitionSpec()))
+        out = np.asarray(gather(stacked))
+        return out.reshape((-1,) + local.shape[1:]) if tiled else out
+    return tree_util.tree_map(one, x)
+
+
 __all__ = ["device_count", "devices", "local_device_count", "local_devices",
            "make_array_from_callback", "make_array_from_process_local_data",
-           "make_array_from_single_device_arrays", "process_count", "process_index"]
+           "make_array_from_single_device_arrays", "process_allgather", "process_count",
+           "process_index"]

@@ -53,6 +53,7 @@ def test_two_processes_sum_a_global_array():
         assert "sum 28.0" in lines                       # 0 + 1 + ... + 7, in both
         row = [[float(v) for v in range(4 * pid, 4 * pid + 4)]]
         assert f"shards {[row]}" in lines                # each holds its own row
+        assert "allgather [0.0, 10.0] True" in lines     # process_allgather, both ways
         assert "done" in lines
 
 
@@ -68,3 +69,27 @@ def test_initialize_after_the_first_operation_is_an_error():
     with pytest.raises(RuntimeError, match="before any plax computations"):
         distributed.initialize("127.0.0.1:1", num_processes=2, process_id=0)
     assert not distributed.is_initialized()
+
+
+def test_collectives_implementation_option():
+    from plax_core.config import config
+    config.update("jax_cpu_collectives_implementation", "gloo")
+    assert config.read("cpu_collectives_implementation") == "gloo"
+    with pytest.raises(ValueError, match="gloo"):
+        config.update("jax_cpu_collectives_implementation", "carrier-pigeon")
+
+
+@pytest.mark.parametrize("how", ["config", "xla_flags"])
+def test_cpu_device_count_options(how):
+    """jax_num_cpu_devices (before the first operation) and XLA_FLAGS both give N."""
+    code = ("import plax_core; from plax_core.config import config; "
+            + ("config.update('jax_num_cpu_devices', 3); " if how == "config" else "")
+            + "print(len(plax_core.devices()))")
+    env = dict(os.environ)
+    env.pop("PLAX_NUM_CPU_DEVICES", None)
+    if how == "xla_flags":
+        env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=3"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=TIMEOUT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "3"

@@ -185,3 +185,6 @@ def test_device_queries_and_array_constructors():
     np.testing.assert_array_equal(np.asarray(b), x)
     c = pp.make_array_from_process_local_data(s, x)
     np.testing.assert_array_equal(np.asarray(c), x)
+    assert pp.process_allgather(np.ones(3)).shape == (1, 3)     # one process: stacked
+    assert pp.process_allgather(np.ones(3), tiled=True).shape == (3,)
+    np.testing.assert_array_equal(pp.process_allgather(a), x)    # a global array, whole

@@ -32,5 +32,7 @@ total = jit(lambda a: a.sum(), in_shardings=NamedSharding(mesh, P("x")),
 print("sum", float(np.asarray(total)), flush=True)
 mine = [np.asarray(s.data).tolist() for s in g.addressable_shards]
 print("shards", mine, flush=True)
+print("allgather", pp.process_allgather(np.float32(10 * pid)).tolist(),
+      pp.process_allgather(g).tolist() == x.tolist(), flush=True)
 distributed.shutdown()
 print("done", flush=True)
