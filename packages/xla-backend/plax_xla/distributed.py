@@ -117,4 +117,19 @@ def make_cpu_client():
                               **kwargs)
 
 
+def gpu_client_options(options):
+    """``(options, distributed client)`` for the CUDA plugin's client (``gpu.py``): in a
+    multi-process run it learns its node id and count, and NCCL does the collectives
+    (as JAX does it; not exercised here without GPUs)."""
+    if state.client is None:
+        return options, None
+    options["node_id"] = state.process_id
+    options["num_nodes"] = state.num_processes
+    if state.local_device_ids is not None:
+        ids = state.local_device_ids
+        options["visible_devices"] = [int(i) for i in (ids if isinstance(ids, (list, tuple))
+                                                        else [ids])]
+    return options, state.client
+
+
 __all__ = ["initialize", "is_initialized", "shutdown"]

@@ -78,8 +78,9 @@ def make_gpu_context() -> client.DeviceContext:
             xc.load_pjrt_plugin_dynamically("cuda", path)
         if not xc.pjrt_plugin_initialized("cuda"):
             xc.initialize_pjrt_plugin("cuda")
-        gpu_client = xc.make_c_api_client("cuda", xc.generate_pjrt_gpu_plugin_options(),
-                                          None)
+        from .distributed import gpu_client_options  # a multi-process run: NCCL
+        options, dc = gpu_client_options(xc.generate_pjrt_gpu_plugin_options())
+        gpu_client = xc.make_c_api_client("cuda", options, dc)
     except Exception as e:  # noqa: BLE001 - jaxlib raises several types here
         raise GpuUnavailable(f"the CUDA plugin at {path} could not start a GPU client "
                              f"({e}); only the CPU is available") from e
