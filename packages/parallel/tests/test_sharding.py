@@ -90,6 +90,14 @@ def test_jit_with_shardings_matches_unsharded_jit(n):
             in_shardings=ins[0])(xs)
     np.testing.assert_allclose(np.asarray(g), x + 1, rtol=1e-6)
     assert g.sharding.layout(2).tiles == (1, 2)
+    # under grad and vmap: the values of the one-device jit
+    from plax_autodiff import grad
+    from plax_batching import vmap
+    sj = jit(lambda v: jnp.sum(jnp.sin(v) * v), in_shardings=ins[0])
+    np.testing.assert_allclose(np.asarray(grad(sj)(x)), np.sin(x) + x * np.cos(x),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(vmap(sj)(np.stack([x, x]))),
+                               [np.sum(np.sin(x) * x)] * 2, rtol=1e-5)
 
 
 def test_with_sharding_constraint_eager_vmap_grad():

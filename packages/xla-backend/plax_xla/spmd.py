@@ -10,12 +10,16 @@ with the same layout, so a pmap's output feeds the next pmap without a copy.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 
+from plax_core import get_backend, tree_util
 from plax_core.array import Array
-from plax_core.core import ShapedArray
+from plax_core.core import ShapedArray, Tracer, get_aval
+from plax_core.jaxpr import trace_to_jaxpr
+from plax_core.sharding import NamedSharding, Sharding, TiledSharding
 
 from . import client, sharded
 from .mlir import FunctionBuilder, aval_ty, dense_constant, lower_jaxpr, module_text, ty
@@ -142,7 +146,6 @@ def _spmd_module(name, ctx, params, in_texts, outs, out_texts, n) -> str:
 def _broadcast_to_leaves(spec, trees, what):
     """A sharding (or None) per flat argument: ``spec`` is one for all, or one per
     positional argument (applied to every leaf of it)."""
-    from plax_core.sharding import Sharding
     if spec is None or isinstance(spec, Sharding):
         return [spec] * sum(t.num_leaves for t in trees)
     spec = list(spec) if isinstance(spec, (tuple, list)) else [spec]
@@ -156,15 +159,16 @@ class ShardedJit:
     """``jit(fun, in_shardings=..., out_shardings=...)``: one program over a mesh."""
 
     def __init__(self, fun, in_shardings, out_shardings, static_argnums=()):
-        from plax_core.sharding import Sharding
         self.fun, self.in_shardings, self.out_shardings = fun, in_shardings, out_shardings
         self.static = tuple(static_argnums or ())
-        self._Sharding = Sharding
         self._cache: dict = {}
-        functools_update(self, fun)
+        self._plain = None
+        try:
+            functools.update_wrapper(self, fun)
+        except (AttributeError, TypeError):
+            pass
 
     def _device_list(self, shardings):
-        from plax_core.sharding import NamedSharding
         for s in shardings:
             if isinstance(s, NamedSharding):
                 return s.mesh.device_list
@@ -174,9 +178,13 @@ class ShardedJit:
         return None
 
     def __call__(self, *args):
-        from plax_core import get_backend, tree_util
-        from plax_core.jaxpr import trace_to_jaxpr
-        from plax_core.sharding import TiledSharding
+        if any(isinstance(leaf, Tracer) for leaf in tree_util.tree_leaves(args)):
+            # under grad/vmap/an outer jit: the same values from the one-device jit
+            # (a with_sharding_constraint inside then does nothing)
+            from .jit import jit
+            if self._plain is None:
+                self._plain = jit(self.fun, static_argnums=self.static or None)
+            return self._plain(*args)
         backend = get_backend()
         n_args = len(args)
         static_pos = {i % n_args for i in self.static}
@@ -189,13 +197,12 @@ class ShardedJit:
         in_sh = _broadcast_to_leaves(self.in_shardings, trees, "in_shardings")
         in_sh = [s if s is not None else getattr(getattr(x, "_value", None), "sharding", None)
                  for s, x in zip(in_sh, flat)]
-        avals = [get_aval_of(x) for x in flat]
+        avals = [_aval_of(x) for x in flat]
         statics = tuple((i, args[i]) for i in sorted(static_pos))
         key = (tuple(trees), tuple(avals), tuple(map(_sharding_key, in_sh)), statics)
         entry = self._cache.get(key)
         if entry is None:
-            entry = self._compile(backend, args, dyn, trees, avals, in_sh, trace_to_jaxpr,
-                                  tree_util, TiledSharding)
+            entry = self._compile(backend, args, dyn, trees, avals, in_sh)
             self._cache[key] = entry
         exe, device_list, in_full, out_info, out_tree, consts_first = entry
         bufs = []
@@ -212,20 +219,16 @@ class ShardedJit:
                    for b, (_, aval, s, idx) in zip(outs, out_info)]
         return tree_util.tree_unflatten(out_tree, results)
 
-    def _compile(self, backend, args, dyn, trees, avals, in_sh, trace_to_jaxpr, tree_util,
-                 TiledSharding):
+    def _compile(self, backend, args, dyn, trees, avals, in_sh):
         out_spec = self.out_shardings
         device_list = self._device_list(
-            in_sh + ([out_spec] if isinstance(out_spec, self._Sharding) else
+            in_sh + ([out_spec] if isinstance(out_spec, Sharding) else
                      list(out_spec) if isinstance(out_spec, (tuple, list)) else []))
         if device_list is None:
             device_list = backend.devices()[:1]
         n = len(device_list)
-        replicated = TiledSharding(device_list, (), n, device_list)
-        in_full = [s if s is not None else _replicated_for(TiledSharding, device_list,
-                                                            len(a.shape))
+        in_full = [s if s is not None else _replicated(device_list, len(a.shape))
                    for s, a in zip(in_sh, avals)]
-        del replicated
         store = {}
         counts = [t.num_leaves for t in trees]
 
@@ -243,10 +246,10 @@ class ShardedJit:
         jaxpr, consts = trace_to_jaxpr(flat_fun, avals)
         out_tree = store["tree"]
         n_out = len(jaxpr.outvars)
-        if out_spec is None or isinstance(out_spec, self._Sharding):
+        if out_spec is None or isinstance(out_spec, Sharding):
             out_sh = [out_spec] * n_out
         else:
-            out_sh = _prefix_leaves(out_spec, store["out"], self._Sharding, tree_util)
+            out_sh = _prefix_leaves(out_spec, store["out"])
         ctx = FunctionBuilder()
         ctx.num_partitions = n          # with_sharding_constraint annotates only then
         const_names = [dense_constant(ctx, np.asarray(c)) for c in consts]
@@ -284,23 +287,21 @@ class ShardedJit:
         return exe, device_list, in_full, out_info, out_tree, bool(consts)
 
 
-def _prefix_leaves(spec, tree, Sharding, tree_util) -> list:
+def _prefix_leaves(spec, tree) -> list:
     """One sharding per leaf of ``tree``: ``spec`` is a pytree prefix of it (a sharding
     or None stands for every leaf of its subtree)."""
     if spec is None or isinstance(spec, Sharding):
         return [spec] * len(tree_util.tree_leaves(tree))
     if isinstance(spec, (tuple, list)) and isinstance(tree, (tuple, list)) and len(
             spec) == len(tree):
-        return [s for sp, t in zip(spec, tree) for s in _prefix_leaves(sp, t, Sharding,
-                                                                        tree_util)]
+        return [s for sp, t in zip(spec, tree) for s in _prefix_leaves(sp, t)]
     if isinstance(spec, dict) and isinstance(tree, dict) and spec.keys() == tree.keys():
-        return [s for k in sorted(tree) for s in _prefix_leaves(spec[k], tree[k], Sharding,
-                                                                  tree_util)]
+        return [s for k in sorted(tree) for s in _prefix_leaves(spec[k], tree[k])]
     raise ValueError(f"jit: out_shardings {spec!r} is not a prefix of the function's "
                      f"output structure")
 
 
-def _replicated_for(TiledSharding, device_list, ndim):
+def _replicated(device_list, ndim):
     return TiledSharding(device_list, (1,) * ndim, len(device_list), device_list)
 
 
@@ -309,18 +310,9 @@ def _sharding_key(s):
         s, "mesh") else hash(s))
 
 
-def get_aval_of(x):
-    from plax_core.core import get_aval
+def _aval_of(x) -> ShapedArray:
     a = get_aval(x)
     return ShapedArray(a.shape, a.dtype, a.weak_type)
-
-
-def functools_update(wrapper, fun):
-    import functools
-    try:
-        functools.update_wrapper(wrapper, fun)
-    except (AttributeError, TypeError):
-        pass
 
 
 def sharded_jit(fun, in_shardings, out_shardings, static_argnums=()):
