@@ -5,8 +5,9 @@ per-device block and may call collectives over the mesh's axis names (bound whil
 is traced); the per-device results are put together as ``out_specs`` says.  The
 backend compiles one SPMD program whose body is manually partitioned (plax-xla:
 ``compile_shard_map``); the collectives lower to XLA's with groups of partition ids.
-Like ``pmap``, it is not a primitive yet: call it on arrays, with transformations
-inside it.
+Like ``pmap``, it is not a primitive yet: under an outer transformation (``jit``,
+``grad``, ``vmap``) it computes the same values through nested ``vmap``s over the mesh
+axes, in that transformation's one-device program.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from plax_core import tree_util
+from plax_core import lax, transformations, tree_util
 from plax_core.extend import ShapedArray, Tracer, get_aval, get_backend, trace_to_jaxpr
 from plax_core.sharding import Mesh, NamedSharding, PartitionSpec
 
@@ -70,6 +71,72 @@ def _global_shape(mesh: Mesh, spec: PartitionSpec, shape) -> tuple:
                  for d, s in enumerate(shape))
 
 
+def _to_blocks(x, mesh: Mesh, spec: PartitionSpec):
+    """``x`` reshaped to ``(*mesh axes it is split over, in mesh order, *block shape)``."""
+    shape = get_aval(x).shape
+    split_shape, owner = [], []            # owner: the mesh axis of each new dim, or None
+    for d, size in enumerate(shape):
+        names = spec.names_of(d)
+        k = math.prod(mesh.shape[n] for n in names)
+        split_shape += [mesh.shape[n] for n in names] + [size // k]
+        owner += list(names) + [None]
+    x = lax.reshape(x, tuple(split_shape))
+    front = [owner.index(n) for n in mesh.axis_names if n in owner]
+    rest = [i for i, o in enumerate(owner) if o is None]
+    return lax.transpose(x, tuple(front + rest)), [n for n in mesh.axis_names if n in owner]
+
+
+def _from_blocks(y, mesh: Mesh, spec: PartitionSpec):
+    """The inverse of ``_to_blocks`` for an output ``(*every mesh axis, *block)``; mesh
+    axes the spec does not name must hold equal values (index 0 is kept)."""
+    names = list(mesh.axis_names)
+    used = [n for d in range(len(spec)) for n in spec.names_of(d)]
+    for n in reversed(names):              # drop replicated mesh axes, last first
+        if n not in used:
+            k = names.index(n)
+            y = lax.index_in_dim(y, 0, axis=k, keepdims=False)
+            names.pop(k)
+    block = get_aval(y).shape[len(names):]
+    order, out_shape = [], []
+    for d, size in enumerate(block):
+        dn = spec.names_of(d)
+        order += [names.index(n) for n in dn] + [len(names) + d]
+        out_shape.append(size * math.prod(mesh.shape[n] for n in dn))
+    return lax.reshape(lax.transpose(y, tuple(order)), tuple(out_shape))
+
+
+def _via_vmap(f, mesh, specs, out_specs, trees, flat):
+    """shard_map under jit/grad/vmap: nested vmaps over the mesh axes (same values, in
+    the enclosing transformation's one-device program)."""
+    blocked = [_to_blocks(x, mesh, s) for x, s in zip(flat, specs)]
+    counts = [t.num_leaves for t in trees]
+    store = {}
+
+    def body(*leaves):
+        rebuilt, k = [], 0
+        for tree, c in zip(trees, counts):
+            rebuilt.append(tree_util.tree_unflatten(tree, list(leaves[k:k + c])))
+            k += c
+        out_leaves, store["tree"] = tree_util.tree_flatten(f(*rebuilt))
+        return out_leaves
+
+    fun = body
+    for name in reversed(mesh.axis_names):          # innermost vmap: the last mesh axis
+        # each level takes its mesh axis at position 0 (the outer ones are consumed)
+        in_axes = tuple(0 if name in used else None for _, used in blocked)
+        fun = transformations.vmap(fun, in_axes=in_axes, out_axes=0, axis_name=name,
+                                   axis_size=mesh.shape[name])
+    outs = fun(*[x for x, _ in blocked])
+    out_tree = store["tree"]
+    if _is_spec(out_specs):
+        o_specs = [out_specs or PartitionSpec()] * out_tree.num_leaves
+    else:
+        o_specs = [s or PartitionSpec()
+                   for s in tree_util.tree_leaves(out_specs, is_leaf=_is_spec)]
+    return tree_util.tree_unflatten(out_tree, [_from_blocks(y, mesh, s)
+                                               for y, s in zip(outs, o_specs)])
+
+
 def shard_map(f: Callable, mesh: Mesh, in_specs: Any, out_specs: Any, check_rep: bool = True,
               auto=frozenset(), check_vma: bool | None = None) -> Callable:
     """JAX's ``shard_map``: ``f`` on every device's block, collectives over mesh axes."""
@@ -85,11 +152,9 @@ def shard_map(f: Callable, mesh: Mesh, in_specs: Any, out_specs: Any, check_rep:
             leaves, tree = tree_util.tree_flatten(a)
             trees.append(tree)
             flat += leaves
-        if any(isinstance(x, Tracer) for x in flat):
-            raise NotImplementedError(
-                "shard_map was called on traced values (under jit, grad or vmap): plax's "
-                "shard_map is not a primitive yet; put the transformation inside it")
         specs = _specs_for(in_specs, trees, "in_specs")
+        if any(isinstance(x, Tracer) for x in flat):
+            return _via_vmap(f, mesh, specs, out_specs, trees, flat)
         avals = [get_aval(x) for x in flat]
         local = [ShapedArray(_local_shape(mesh, s, a.shape, f"argument leaf {k}"), a.dtype,
                              a.weak_type) for k, (s, a, x) in enumerate(zip(specs, avals, flat))]

@@ -196,3 +196,29 @@ def test_device_queries_and_array_constructors():
     assert pp.process_allgather(np.ones(3)).shape == (1, 3)     # one process: stacked
     assert pp.process_allgather(np.ones(3), tiled=True).shape == (3,)
     np.testing.assert_array_equal(pp.process_allgather(a), x)    # a global array, whole
+
+
+def test_shard_map_under_jit_grad_vmap():
+    """Under an outer transformation shard_map gives the same values (nested vmaps)."""
+    from plax_autodiff import grad
+    from plax_batching import vmap
+    mesh = _mesh((2, 2), ("x", "y"))
+    x, w = _x(4, 6), _x(6, 3)
+
+    def body(xb, wb):
+        return pp.psum(jnp.tanh(xb @ wb), "y")     # wb: the block of rows 'y' holds
+
+    sm = pp.shard_map(body, mesh, in_specs=(P("x", "y"), P("y")), out_specs=P("x"))
+    eager = np.asarray(sm(x, w))
+    np.testing.assert_allclose(eager, np.tanh(x[:, :3] @ w[:3]) + np.tanh(x[:, 3:] @ w[3:]),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(jit(sm)(x, w)), eager, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(vmap(sm, in_axes=(0, None))(np.stack([x, x]), w)),
+                               np.stack([eager, eager]), rtol=1e-5, atol=1e-6)
+    g = grad(lambda w: jnp.sum(sm(x, w)))(w)
+    want = np.concatenate([x[:, :3].T @ (1 - np.tanh(x[:, :3] @ w[:3]) ** 2),
+                           x[:, 3:].T @ (1 - np.tanh(x[:, 3:] @ w[3:]) ** 2)])
+    np.testing.assert_allclose(np.asarray(g), want, rtol=1e-4, atol=1e-5)
+    tiled = pp.shard_map(lambda b: pp.all_gather(b, "x", tiled=True), mesh,
+                         in_specs=P("x", ("y",)), out_specs=P(None, "y"))
+    np.testing.assert_allclose(np.asarray(jit(tiled)(x)), np.asarray(tiled(x)))
