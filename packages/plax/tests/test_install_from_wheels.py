@@ -60,7 +60,8 @@ def _run(python: Path, code: str) -> str:
 def test_builds_a_wheel_and_an_sdist_of_every_package(dist):
     names = sorted(p.name for p in dist.iterdir())
     for dist_name in ["plax", "plax_core", "plax_autodiff", "plax_batching", "plax_xla",
-                      "plax_numpy", "plax_random", "plax_stax", "plax_optimizers"]:
+                      "plax_numpy", "plax_random", "plax_stax", "plax_optimizers",
+                      "plax_parallel"]:
         assert f"{dist_name}-0.1.0-py3-none-any.whl" in names, names
         assert f"{dist_name}-0.1.0.tar.gz" in names, names
 
@@ -101,7 +102,7 @@ def test_the_meta_package_brings_everything(dist, tmp_path):
     python = _fresh_env(tmp_path / "plax", dist, "plax")
     assert _installed_plax_distributions(python) == {
         "plax", "plax-core", "plax-autodiff", "plax-batching", "plax-xla", "plax-numpy",
-        "plax-random", "plax-stax", "plax-optimizers", "jaxlib"}
+        "plax-random", "plax-stax", "plax-optimizers", "plax-parallel", "jaxlib"}
     out = _run(python, """
 import numpy as np, plax, plax.numpy as jnp
 from plax import grad, jit, vmap, random
