@@ -57,6 +57,7 @@ OPTIONAL_MODULES = [
     ("plax.debug", "Printing and callbacks from inside transformed code."),
     ("plax.experimental", "JAX's ``jax.experimental`` names plax provides."),
     ("plax.experimental.shard_map", "``shard_map`` under JAX's older name."),
+    ("plax.experimental.multihost_utils", "Reading results of a multi-process run."),
     ("plax.export", "Jitted functions as serialisable artifacts that run without their "
                     "source."),
 ]
