@@ -11,6 +11,8 @@ lowered to XLA's collectives (``lowering.py``).  An unbound name raises JAX's Na
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from plax_core import dtypes, lax, tree_util
@@ -207,7 +209,7 @@ def pmin(x, axis_name, *, axis_index_groups=None):
 def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
     """Every index's ``x`` stacked along a new ``axis`` (concatenated when ``tiled``)."""
     _check_groups("all_gather", axis_index_groups)
-    names = _single("all_gather", axis_name)
+    names = as_names(axis_name)
     size = _size(names, "all_gather")
 
     def one(leaf):
@@ -215,7 +217,18 @@ def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
         ax = axis + (ndim + (not tiled) if axis < 0 else 0)
         params = dict(axes=names, axis=ax, tiled=bool(tiled), axis_size=size)
         _all_gather_aval(get_aval(leaf), **params)     # checked here: vmap never asks
-        return all_gather_p.bind(leaf, **params)
+        if len(names) == 1:
+            return all_gather_p.bind(leaf, **params)
+        # Several names: gather over the last, then the others (row-major order, the
+        # first name major), and merge the stacked axes.
+        out = leaf
+        for n in reversed(names):
+            out = all_gather_p.bind(out, axes=(n,), axis=ax, tiled=False,
+                                    axis_size=frame(n, "all_gather").size)
+        shape = get_aval(out).shape
+        merged = len(names) + bool(tiled)
+        return lax.reshape(out, shape[:ax] + (math.prod(shape[ax:ax + merged]),)
+                           + shape[ax + merged:])
     return _map(one, x)
 
 
@@ -223,7 +236,7 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None,
                  tiled=False):
     """``psum`` whose result is split along ``scatter_dimension``: index i keeps block i."""
     _check_groups("psum_scatter", axis_index_groups)
-    names = _single("psum_scatter", axis_name)
+    names = as_names(axis_name)
     size = _size(names, "psum_scatter")
 
     def one(leaf):
@@ -231,7 +244,18 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None,
         sd = scatter_dimension + (ndim if scatter_dimension < 0 else 0)
         params = dict(axes=names, scatter_dimension=sd, tiled=bool(tiled), axis_size=size)
         _psum_scatter_aval(get_aval(leaf), **params)
-        return psum_scatter_p.bind(leaf, **params)
+        if len(names) == 1:
+            return psum_scatter_p.bind(leaf, **params)
+        # Several names: scatter blocks over the first name, then sub-blocks over the
+        # next (index (i, j) keeps block i * size_j + j); untiled, the blocks are 1 long.
+        out = leaf
+        for n in names:
+            out = psum_scatter_p.bind(out, axes=(n,), scatter_dimension=sd, tiled=True,
+                                      axis_size=frame(n, "psum_scatter").size)
+        if not tiled:
+            shape = get_aval(out).shape
+            out = lax.reshape(out, shape[:sd] + shape[sd + 1:])
+        return out
     return _map(one, x)
 
 

@@ -156,3 +156,22 @@ def test_argument_errors():
         vmap(lambda v: pp.ppermute(v, "i", [(0, 1), (0, 2)]), axis_name="i")(Y)
     with pytest.raises(ValueError, match="permutation"):
         vmap(lambda v: pp.pshuffle(v, "i", [0, 0, 1, 2]), axis_name="i")(Y)
+
+
+def test_gather_and_scatter_over_two_names():
+    """Over ('i', 'j'): row-major over the names, 'i' major (as JAX orders them)."""
+    X = _x(2, 3, 4, 5)
+    out = vmap(vmap(lambda v: pp.all_gather(v, ("i", "j"), axis=1), axis_name="j"),
+               axis_name="i")(X)
+    np.testing.assert_allclose(np.asarray(out)[1, 2], X.reshape(6, 4, 5).transpose(1, 0, 2))
+    tiled = vmap(vmap(lambda v: pp.all_gather(v, ("i", "j"), tiled=True), axis_name="j"),
+                 axis_name="i")(X)
+    np.testing.assert_allclose(np.asarray(tiled)[0, 1], X.reshape(24, 5))
+    Y = _x(2, 3, 6, 2)
+    sc = vmap(vmap(lambda v: pp.psum_scatter(v, ("i", "j")), axis_name="j"),
+              axis_name="i")(Y)
+    np.testing.assert_allclose(np.asarray(sc), Y.sum((0, 1)).reshape(2, 3, 2), rtol=1e-5)
+    Z = _x(2, 3, 2, 12)
+    st = vmap(vmap(lambda v: pp.psum_scatter(v, ("i", "j"), scatter_dimension=1,
+                                             tiled=True), axis_name="j"), axis_name="i")(Z)
+    np.testing.assert_allclose(np.asarray(st)[1, 2], Z.sum((0, 1))[:, 10:12], rtol=1e-5)

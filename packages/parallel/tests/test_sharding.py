@@ -163,6 +163,14 @@ def test_shard_map_on_a_2d_mesh():
     ring = pp.shard_map(lambda b: pp.ppermute(b, "x", [(i, (i + 1) % 4) for i in range(4)]),
                         mesh, in_specs=P("x", "y"), out_specs=P("x", "y"))
     np.testing.assert_allclose(np.asarray(ring(x)), np.roll(x, 2, 0))
+    # over both mesh axes at once
+    g2 = pp.shard_map(lambda b: pp.all_gather(b, ("x", "y"), tiled=True), mesh,
+                      in_specs=P(("x", "y")), out_specs=P())(x)
+    np.testing.assert_allclose(np.asarray(g2), x)
+    y = _x(8, 8, 2)
+    s2 = pp.shard_map(lambda b: pp.psum_scatter(b[0], ("x", "y"), tiled=True), mesh,
+                      in_specs=P(("x", "y")), out_specs=P(("x", "y")))(y)
+    np.testing.assert_allclose(np.asarray(s2), y.sum(0), rtol=1e-5, atol=1e-5)
     # a training-style step: per-device gradient, averaged over the data axis
     w = _x(6, 3)
 
