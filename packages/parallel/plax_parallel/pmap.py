@@ -49,6 +49,20 @@ def _per_arg(spec, n_args: int, what: str) -> list:
     return spec
 
 
+def _leaf_axes(spec, value, i: int) -> list:
+    """The mapped axis of each leaf of argument ``i``: ``spec`` is an int, None, or a
+    pytree prefix of the argument (tuples, lists, dicts) holding them."""
+    if spec is None or isinstance(spec, int):
+        return [spec] * len(tree_util.tree_leaves(value))
+    if isinstance(spec, (tuple, list)) and isinstance(value, (tuple, list)) and len(
+            spec) == len(value):
+        return [a for s, v in zip(spec, value) for a in _leaf_axes(s, v, i)]
+    if isinstance(spec, dict) and isinstance(value, dict) and spec.keys() == value.keys():
+        return [a for k in sorted(value) for a in _leaf_axes(spec[k], value[k], i)]
+    raise ValueError(f"pmap in_axes entry {spec!r} for argument {i} is not an int, None, "
+                     f"or a pytree prefix of that argument")
+
+
 def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0,
          out_axes: Any = 0, static_broadcasted_argnums: int | Sequence[int] = (),
          devices: Sequence | None = None, backend: str | None = None,
@@ -94,8 +108,7 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
         for i in dyn:
             leaves, tree = tree_util.tree_flatten(args[i])
             trees.append(tree)
-            for leaf in leaves:
-                ax = axes[i]
+            for leaf, ax in zip(leaves, _leaf_axes(axes[i], args[i], i)):
                 nd = len(get_aval(leaf).shape)
                 if ax is not None:
                     if not -nd <= ax < nd:
@@ -152,9 +165,10 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
     def _under_transformation(args, dyn, axes):
         """pmap under grad, vmap or jit: the same values through vmap over the named
         axis (the enclosing transformation's program runs on one device)."""
-        sizes = {get_aval(leaf).shape[axes[i] % len(get_aval(leaf).shape)]
-                 for i in dyn if axes[i] is not None
-                 for leaf in tree_util.tree_leaves(args[i])}
+        sizes = {get_aval(leaf).shape[a % len(get_aval(leaf).shape)]
+                 for i in dyn
+                 for leaf, a in zip(tree_util.tree_leaves(args[i]),
+                                    _leaf_axes(axes[i], args[i], i)) if a is not None}
         n = sizes.pop() if len(sizes) == 1 else axis_size
         have = len(list(devices) if devices is not None else get_backend().devices())
         if n is not None and n > have:

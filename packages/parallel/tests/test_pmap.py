@@ -100,6 +100,10 @@ def test_axes_statics_and_composition():
     np.testing.assert_allclose(np.asarray(out), X * 5, rtol=1e-6)
     out = pp.pmap(lambda x: x, in_axes=1)(X.T)
     np.testing.assert_allclose(np.asarray(out), X)
+    # in_axes as a pytree prefix of an argument
+    d = pp.pmap(lambda d: d["a"] * d["b"], in_axes=({"a": 0, "b": None},))(
+        {"a": X, "b": np.float32(2.0)})
+    np.testing.assert_allclose(np.asarray(d), 2 * X, rtol=1e-6)
     # pytrees in and out; vmap and jit inside, with collectives over the pmap axis
     tree = pp.pmap(lambda d: {"s": pp.psum(d["a"], "i"), "m": d["b"] * 2},
                    axis_name="i")({"a": X, "b": X})
