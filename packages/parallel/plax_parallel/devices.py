@@ -24,19 +24,23 @@ def process_index() -> int:
 
 
 def process_count() -> int:
+    """The number of processes in this run (1 unless ``plax.distributed`` joined several)."""
     return 1 + max((getattr(d, "process_index", 0) for d in devices()), default=0)
 
 
 def local_devices(process_index_: int | None = None, backend=None) -> list:
+    """The devices of process ``process_index_`` (this process by default)."""
     me = process_index() if process_index_ is None else process_index_
     return [d for d in devices() if getattr(d, "process_index", 0) == me]
 
 
 def device_count(backend=None) -> int:
+    """The number of devices of every process together."""
     return len(devices())
 
 
 def local_device_count(backend=None) -> int:
+    """The number of devices this process drives."""
     return len(local_devices())
 
 

@@ -3,15 +3,30 @@
 This meta-package gives the single ``plax`` namespace over the plax packages:
 ``from plax import grad, jit, vmap, random``, ``import plax.numpy as jnp``,
 ``plax.lax``, ``plax.scipy``, ``plax.nn``, ``plax.tree``, ``plax.tree_util``,
-``plax.errors``, ``plax.debug``, ``plax.experimental``, ``plax.stax``,
+``plax.errors``, ``plax.debug``, ``plax.experimental``, ``plax.sharding``,
+``plax.distributed``, ``plax.stax``,
 ``plax.optimizers``, ``plax.config``. It holds no code of its own: every name is the
 very object of the package that implements it (plax-core, plax-autodiff,
-plax-batching, plax-xla, plax-numpy, plax-random, plax-stax, plax-optimizers).
+plax-batching, plax-xla, plax-parallel, plax-numpy, plax-random, plax-stax, plax-optimizers).
 """
+
+from plax_parallel import (
+    device_count,
+    local_device_count,
+    local_devices,
+    make_array_from_callback,
+    make_array_from_process_local_data,
+    make_array_from_single_device_arrays,
+    pmap,
+    process_count,
+    process_index,
+    shard_map,
+)
 
 # The submodules reachable as attributes right after ``import plax``, as in JAX.
 from plax import (
     debug,
+    distributed,
     dtypes,
     errors,
     experimental,
@@ -21,6 +36,7 @@ from plax import (
     numpy,
     random,
     scipy,
+    sharding,
     tree,
     tree_util,
 )
@@ -75,6 +91,17 @@ __all__ = [
     "remat",
     "vmap",
     "jit",
+    "pmap",
+    "shard_map",
+    # devices, processes and sharded arrays
+    "device_count",
+    "local_device_count",
+    "local_devices",
+    "process_index",
+    "process_count",
+    "make_array_from_callback",
+    "make_array_from_process_local_data",
+    "make_array_from_single_device_arrays",
     # debugging and callbacks
     "debug",
     "pure_callback",
@@ -95,6 +122,7 @@ __all__ = [
     "Array",
     "config",
     # submodules
+    "distributed",
     "dtypes",
     "errors",
     "experimental",
@@ -104,6 +132,7 @@ __all__ = [
     "numpy",
     "random",
     "scipy",
+    "sharding",
     "tree",
     "tree_util",
 ]

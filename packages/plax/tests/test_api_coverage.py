@@ -203,8 +203,9 @@ def _group(names, reason):
     return dict.fromkeys(names.split(), reason)
 
 
-_PARALLEL = ("a collective or sharding operation: these belong to plax-parallel (planned in "
-             "docs/design.md, not built yet), which will add the primitives with their rules")
+_PARALLEL = ("a collective JAX added for its newer sharding-in-types and pipelining APIs "
+             "(point-to-point sends, varying-axis casts, ragged all-to-all); plax-parallel "
+             "has the classic collectives (psum & co.) but not these yet")
 _SPECIAL_PRIM = ("a special-function primitive: plax computes this function in "
                  "plax.scipy.special from elementwise primitives; core has no lax-level "
                  "primitive for it yet")
@@ -215,11 +216,8 @@ _FP8_SCALED = ("JAX's scaled (block-scaled fp8/mx) matmul API for accelerators; 
 
 NOT_PROVIDED = {  # plax module -> {JAX name: why plax does not provide it}
     "plax.lax": {
-        **_group("""all_gather all_gather_p all_to_all all_to_all_p axis_index axis_index_p
-                    axis_size pbroadcast pcast pmax pmax_p pmean pmin pmin_p ppermute
-                    ppermute_p precv psend pshuffle psum psum_p psum_scatter pswapaxes
-                    ragged_all_to_all ragged_all_to_all_p with_sharding_constraint
-                    sharding_constraint_p""", _PARALLEL),
+        **_group("""pbroadcast pcast precv psend pswapaxes ragged_all_to_all
+                    ragged_all_to_all_p sharding_constraint_p""", _PARALLEL),
         **_group("""bessel_i0e_p bessel_i1e_p igamma_p igammac_p igamma_grad_a
                     igamma_grad_a_p polygamma_p zeta_p
                     regularized_incomplete_beta_p""",

@@ -4,6 +4,29 @@ A re-export of ``plax_core.lax``: the same objects, under JAX's name, with
 ``plax.lax.linalg`` as JAX's submodule.
 """
 
+from plax_parallel import (  # noqa: F401  (jax.lax's collectives, from plax-parallel)
+    all_gather,
+    all_gather_p,
+    all_to_all,
+    all_to_all_p,
+    axis_index,
+    axis_index_p,
+    axis_size,
+    pmax,
+    pmax_p,
+    pmean,
+    pmin,
+    pmin_p,
+    ppermute,
+    ppermute_p,
+    pshuffle,
+    psum,
+    psum_p,
+    psum_scatter,
+    psum_scatter_p,
+    with_sharding_constraint,
+)
+
 import plax_core.lax as _impl
 import plax_numpy.scipy.special as _special
 import plax_numpy.scipy.special_incomplete as _special_incomplete
