@@ -1,13 +1,23 @@
 """Lowering of ``threefry2x32_p`` to StableHLO (loaded only where plax-xla is).
 
-The cipher becomes one private ``func.func`` per operand type and rounds, and each
-equation a ``func.call`` of it.  Inside, the 20 rounds run as JAX's CPU lowering runs
-them: a ``stablehlo.while`` of five steps of four rounds and a key injection (the
-rotation constants and key words rotate through the loop state).  Unrolled, XLA fused
-the whole cipher into every consumer of the bits: JAX's ``mnist_vae`` ``evaluate``,
-where one draw feeds 100 slices, compiled in 86 s instead of 6 s (JAX: 9 s).  Rounds
-that are not a multiple of four are emitted unrolled.  The rules use plax-xla's
-public builder (``plax_xla.mlir``), imported here only.
+The cipher becomes one private ``func.func`` per operand types and rounds, and each
+equation a ``func.call`` of it.  Two emitters, chosen by the number of cipher blocks:
+
+* below ``UNROLL_MIN_BLOCKS`` (2**20), the 20 rounds run as JAX's CPU lowering runs
+  them: a ``stablehlo.while`` of five steps of four rounds and a key injection (the
+  rotation constants and key words rotate through the loop state).  Unrolled, XLA
+  fused the whole cipher into every consumer of the bits: JAX's ``mnist_vae``
+  ``evaluate``, where one 78,400-word draw feeds 100 slices, compiled in 86 s instead
+  of ~5 s (JAX: 9 s).
+* from it up, unrolled: XLA fuses counters, cipher and the sampler's arithmetic into
+  one pass over memory.  ``normal(key, (10_000_000,))`` took ~0.3x JAX's time this way
+  against ~1x rolled (each loop step reads and copies both counter-sized words).  The
+  price: a draw this large feeding many separate consumers (slices) compiles slowly.
+
+Scalar key words (a draw's key) stay scalars in the function and the loop state:
+counter-sized copies there made the 10M draw 3x slower than JAX.  Rounds that are
+not a multiple of four are emitted unrolled.  The rules use plax-xla's public builder
+(``plax_xla.mlir``), imported here only.
 """
 
 from __future__ import annotations
@@ -19,8 +29,23 @@ from plax_xla.mlir import FunctionBuilder, ty
 from .threefry import PARITY, ROTATIONS, threefry2x32_p
 
 
+def _splat(b: FunctionBuilder, v, t):
+    """``v`` as a value of the tensor type ``t`` (a scalar key word is broadcast)."""
+    if b.ty_of(v).shape == t.shape:
+        return v
+    return b.op("stablehlo.broadcast_in_dim", [v], t, {"broadcast_dimensions": "array<i64>"})
+
+
+def _parity(b: FunctionBuilder, k0, k1):
+    """The third key word ``k0 ^ k1 ^ PARITY`` (scalar when both key words are)."""
+    kt = b.ty_of(k0) if b.ty_of(k0).shape else b.ty_of(k1)
+    k0, k1 = _splat(b, k0, kt), _splat(b, k1, kt)
+    both = b.op("stablehlo.xor", [k0, k1], kt)
+    return b.op("stablehlo.xor", [both, b.constant(np.uint32(PARITY), np.uint32, kt.shape)], kt)
+
+
 def _rounds(b: FunctionBuilder, k0, k1, x0, x1, rounds: int):
-    """Emit the cipher on SSA values of one uint32 tensor type; returns ``(y0, y1)``."""
+    """Emit the cipher unrolled on SSA values; returns ``(y0, y1)``."""
     t = b.ty_of(x0)
     consts = {}
 
@@ -32,7 +57,7 @@ def _rounds(b: FunctionBuilder, k0, k1, x0, x1, rounds: int):
     def op(name, a, c):
         return b.op(f"stablehlo.{name}", [a, c], t)
 
-    ks = (k0, k1, op("xor", op("xor", k0, k1), const(PARITY)))
+    ks = [_splat(b, k, t) for k in (k0, k1, _parity(b, k0, k1))]
     x0 = op("add", x0, ks[0])
     x1 = op("add", x1, ks[1])
     for r in range(rounds):
@@ -52,22 +77,24 @@ def _rolled(b: FunctionBuilder, k0, k1, x0, x1, rounds: int):
     """The cipher as a ``stablehlo.while`` of ``rounds // 4`` steps of four rounds and a
     key injection (JAX's CPU lowering has the same loop).  The loop keeps XLA from
     fusing the 20 unrolled rounds into every consumer of the random bits: a program
-    where one draw feeds 100 slices compiled in minutes unrolled, seconds rolled."""
+    where one draw feeds 100 slices compiled in minutes unrolled, seconds rolled.
+    Scalar key words stay scalars in the loop state (splat where they are added):
+    counter-sized key words in the state cost XLA a copy of each per step, which made
+    a 10M-element draw 3x slower than JAX."""
     t = b.ty_of(x0)
     u32, i32 = ty((), np.uint32), ty((), np.int32)
 
     def op(name, a, c, rt=t):
         return b.op(f"stablehlo.{name}", [a, c], rt)
 
-    def splat(scalar):
-        return b.op("stablehlo.broadcast_in_dim", [scalar], t,
-                    {"broadcast_dimensions": "array<i64>"})
-
-    k2 = op("xor", op("xor", k0, k1), b.constant(np.uint32(PARITY), np.uint32, t.shape))
-    x0, x1 = op("add", x0, k0), op("add", x1, k1)
+    keys = [k0, k1, _parity(b, k0, k1)]
+    if len({b.ty_of(k).shape for k in keys}) > 1:    # they rotate: one type for all
+        keys = [_splat(b, k, t) for k in keys]
+    x0, x1 = op("add", x0, _splat(b, k0, t)), op("add", x1, _splat(b, k1, t))
     rots = [b.constant(np.uint32(r), np.uint32) for r in ROTATIONS]
-    init = [b.constant(0, np.int32), x0, x1, k1, k2, k0, *rots]
-    types = [i32, t, t, t, t, t] + [u32] * 8
+    init = [b.constant(0, np.int32), x0, x1, keys[1], keys[2], keys[0], *rots]
+    ktypes = [b.ty_of(k) for k in (keys[1], keys[2], keys[0])]
+    types = [i32, t, t, *ktypes] + [u32] * 8
     steps = rounds // 4
 
     def cond(i, *rest):
@@ -78,14 +105,15 @@ def _rolled(b: FunctionBuilder, k0, k1, x0, x1, rounds: int):
     def body(i, x0, x1, ka, kb, kc, *rots):
         for r in rots[:4]:
             x0 = op("add", x0, x1)
-            left = splat(r)
-            right = splat(op("subtract", b.constant(np.uint32(32), np.uint32), r, u32))
+            left = _splat(b, r, t)
+            right = _splat(b, op("subtract", b.constant(np.uint32(32), np.uint32), r, u32), t)
             x1 = op("or", op("shift_left", x1, left), op("shift_right_logical", x1, right))
             x1 = op("xor", x0, x1)
         i1 = op("add", i, b.constant(1, np.int32), i32)
-        count = splat(b.op("stablehlo.convert", [i1], u32))
-        x0 = op("add", x0, ka)
-        x1 = op("add", op("add", x1, kb), count)
+        count = b.op("stablehlo.convert", [i1], u32)
+        kb1 = b.op("stablehlo.add", [kb, _splat(b, count, b.ty_of(kb))], b.ty_of(kb))
+        x0 = op("add", x0, _splat(b, ka, t))
+        x1 = op("add", x1, _splat(b, kb1, t))
         return [i1, x0, x1, kb, kc, ka, *rots[4:], *rots[:4]]
 
     regions = [b.region(types, cond), b.region(types, body)]
@@ -93,19 +121,28 @@ def _rolled(b: FunctionBuilder, k0, k1, x0, x1, rounds: int):
     return outs[1:3]
 
 
+# From this many cipher blocks up the rounds are emitted unrolled (see the docstring).
+UNROLL_MIN_BLOCKS = 2 ** 20
+
+
+def _emitter(rounds: int, blocks: int):
+    """The emitter for a cipher of ``rounds`` over ``blocks`` counter pairs."""
+    return _rolled if rounds % 4 == 0 and blocks < UNROLL_MIN_BLOCKS else _rounds
+
+
 def _threefry_lowering(ctx, k0, k1, x0, x1, *, rounds):
-    t = ctx.ty_of(x0)
-    key = ("threefry2x32", rounds, t.text)
+    types = [ctx.ty_of(a) for a in (k0, k1, x0, x1)]
+    t = types[2]
+    key = ("threefry2x32", rounds, *(a.text for a in types))
     entry = ctx.functions.get(key)
     if entry is None:
         inner = FunctionBuilder()
-        params = [inner.arg(f"%arg{i}", t) for i in range(4)]
-        emit = _rolled if rounds % 4 == 0 else _rounds
-        outs = emit(inner, *params, rounds)
+        params = [inner.arg(f"%arg{i}", a) for i, a in enumerate(types)]
+        outs = _emitter(rounds, int(np.prod(t.shape)))(inner, *params, rounds)
         fname = f"@threefry2x32_{len(ctx.functions)}"
         body = list(inner.lines)
         body.append(f'"func.return"({", ".join(outs)}) : ({t.text}, {t.text}) -> ()')
-        sig = ", ".join(f"{p}: {t.text}" for p in params)
+        sig = ", ".join(f"{p}: {a.text}" for p, a in zip(params, types))
         text = (f"  func.func private {fname}({sig}) -> ({t.text}, {t.text}) {{\n    "
                 + "\n    ".join(body) + "\n  }\n")
         entry = ctx.functions[key] = (fname, text)

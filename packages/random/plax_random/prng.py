@@ -80,7 +80,9 @@ def threefry2x32(k0, k1, x0, x1, rounds: int = 20):
             raise TypeError(f"threefry2x32 requires uint32 arguments, got "
                             f"{get_aval(a).dtype.name} for argument {i}")
     shape = ops.broadcast_shapes(*map(_shape, args), fname="threefry2x32")
-    k0, k1, x0, x1 = (ops.broadcast_to(a, shape) for a in args)
+    # scalar key words stay scalars (the primitive broadcasts them inside the cipher)
+    k0, k1, x0, x1 = (a if i < 2 and _shape(a) == () else ops.broadcast_to(a, shape)
+                      for i, a in enumerate(args))
     y0, y1 = threefry2x32_p.bind(k0, k1, x0, x1, rounds=int(rounds))
     return y0, y1
 

@@ -6,8 +6,11 @@ hundred, a jaxpr stays readable, and plax-xla lowers the equation to a call of o
 private ``func.func`` per operand type (``lowering.py``), so that a program drawing
 many random arrays holds the cipher once.
 
-Operands: the key words ``k0, k1`` and the counter words ``x0, x1``, uint32 arrays of
-one shape; results: the two uint32 output words.  The parameter ``rounds`` is 20 for
+Operands: the key words ``k0, k1`` and the counter words ``x0, x1``, uint32 arrays;
+the counters share one shape, and each key word has that shape or is a scalar (as a
+key is once per draw: a scalar key reaches the compiled cipher as a scalar instead of
+a counter-sized array that XLA must carry through the loop); results: the two uint32
+output words of the counters' shape.  The parameter ``rounds`` is 20 for
 JAX's generator (13 and 32 are Random123's other published variants); a key
 injection follows every fourth round.
 
@@ -34,8 +37,10 @@ threefry2x32_p = Primitive("threefry2x32", multiple_results=True, family="random
 
 def _abstract_eval(k0, k1, x0, x1, *, rounds):
     avals = (k0, k1, x0, x1)
-    if any(a.dtype != U32 for a in avals) or len({a.shape for a in avals}) != 1:
-        raise TypeError("threefry2x32 requires four uint32 arrays of one shape, got "
+    if (any(a.dtype != U32 for a in avals) or x0.shape != x1.shape
+            or any(k.shape not in ((), x0.shape) for k in (k0, k1))):
+        raise TypeError("threefry2x32 requires uint32 counters of one shape and uint32 "
+                        "keys of that shape or scalars, got "
                         + ", ".join(f"{a.dtype.name}{list(a.shape)}" for a in avals))
     return [ShapedArray(x0.shape, U32), ShapedArray(x0.shape, U32)]
 
@@ -69,16 +74,26 @@ def _jvp(primals, tangents, *, rounds):
 
 
 def _batch(args, dims, *, rounds):
-    """Every batch axis to the front; unbatched operands broadcast along it."""
+    """Every batch axis to the front; unbatched operands broadcast along it, except
+    unbatched scalar keys, which stay scalars.  Batched scalar keys broadcast to the
+    counters' batched shape."""
     size = next(get_aval(x).shape[d] for x, d in zip(args, dims) if d is not None)
+    xdim, xval = dims[2], args[2]
+    per = list(get_aval(xval).shape)
+    if xdim is not None:
+        del per[xdim]
+    full = (size, *per)
     moved = []
-    for x, d in zip(args, dims):
+    for i, (x, d) in enumerate(zip(args, dims)):
         shape = get_aval(x).shape
         if d is None:
-            x = lax.broadcast_in_dim(x, (size,) + shape, tuple(range(1, len(shape) + 1)))
-        elif d != 0:
-            perm = (d,) + tuple(i for i in range(len(shape)) if i != d)
-            x = lax.transpose(x, perm)
+            if not (i < 2 and shape == ()):
+                x = lax.broadcast_in_dim(x, full, tuple(range(1, len(shape) + 1)))
+        else:
+            if d != 0:
+                x = lax.transpose(x, (d,) + tuple(j for j in range(len(shape)) if j != d))
+            if len(shape) < len(full):        # a batched scalar key: (size,) -> full
+                x = lax.broadcast_in_dim(x, full, (0,))
         moved.append(x)
     return threefry2x32_p.bind(*moved, rounds=rounds), [0, 0]
 

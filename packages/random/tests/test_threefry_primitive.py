@@ -58,6 +58,58 @@ def test_one_equation_and_one_outlined_function():
     assert text.count("callee = @threefry2x32") == 10
 
 
+def test_scalar_keys_stay_scalars():
+    """A draw's key reaches the cipher as two scalar words, in the jaxpr, the outlined
+    function's signature and the loop state (counter-sized key words cost a copy of
+    each per loop step: 3x JAX's time on a 10M draw)."""
+    key = random.PRNGKey(0)
+    jaxpr = plax.make_jaxpr(lambda k: random.normal(k, (6,)))(key)
+    (eqn,) = [e for e in jaxpr.jaxpr.eqns if e.primitive.name == "threefry2x32"]
+    assert [v.aval.shape for v in eqn.invars] == [(), (), (6,), (6,)]
+    text = plax.jit(lambda k: random.normal(k, (6,))).lower(key).as_text()
+    assert ("@threefry2x32_0(%arg0: tensor<ui32>, %arg1: tensor<ui32>, "
+            "%arg2: tensor<6xui32>, %arg3: tensor<6xui32>)") in text
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3)])
+def test_scalar_and_full_keys_agree(shape):
+    k0, k1, x0, x1 = _words(shape, 4)
+    s0, s1 = U32(0x12345678), U32(0x9ABCDEF0)
+    want = threefry2x32_p.impl(np.full(shape, s0), np.full(shape, s1), x0, x1, rounds=20)
+    got = plax.jit(lambda a, b: threefry2x32_p.bind(s0, s1, a, b, rounds=20))(x0, x1)
+    for w, g in zip(want, got):
+        np.testing.assert_array_equal(np.asarray(g), w)
+    with pytest.raises(TypeError, match="keys of that shape or scalars"):
+        threefry2x32_p.bind(k0[..., None] if shape else np.zeros(2, U32), k1, x0, x1,
+                            rounds=20)
+
+
+def test_large_draws_are_unrolled_small_ones_rolled():
+    """From UNROLL_MIN_BLOCKS blocks up the cipher is unrolled (XLA fuses it with the
+    sampler: ~0.3x JAX's time on a 10M normal); below it, a while loop."""
+    from plax_random.lowering import UNROLL_MIN_BLOCKS
+    key = random.PRNGKey(0)
+    big = plax.jit(lambda k: random.bits(k, (UNROLL_MIN_BLOCKS,))).lower(key).as_text()
+    small = plax.jit(lambda k: random.bits(k, (UNROLL_MIN_BLOCKS // 4,))).lower(key)
+    assert "stablehlo.while" not in big
+    assert "stablehlo.while" in small.as_text()
+    # the unrolled and rolled ciphers give the same bits
+    words = _words((8,), 11)
+    from plax_random import lowering
+    old = lowering.UNROLL_MIN_BLOCKS
+    try:
+        lowering.UNROLL_MIN_BLOCKS = 1
+        plax.clear_caches()
+        got = plax.jit(lambda *a: threefry2x32_p.bind(*a, rounds=20))(*words)
+        assert "stablehlo.while" not in plax.jit(
+            lambda *a: threefry2x32_p.bind(*a, rounds=20)).lower(*words).as_text()
+    finally:
+        lowering.UNROLL_MIN_BLOCKS = old
+        plax.clear_caches()
+    for w, g in zip(threefry2x32_p.impl(*words, rounds=20), got):
+        np.testing.assert_array_equal(np.asarray(g), w)
+
+
 @pytest.mark.parametrize("dims", [(0, None, 1, 1), (None, 0, None, 0), (1, 1, 0, None)])
 def test_vmap_matches_loop(dims):
     n, per = 3, (2, 4)
@@ -69,6 +121,23 @@ def test_vmap_matches_loop(dims):
     for b in range(n):
         one = [a if d is None else np.take(a, b, axis=d) for a, d in zip(args, dims)]
         want = threefry2x32_p.impl(*one, rounds=20)
+        np.testing.assert_array_equal(np.asarray(out[0])[b], want[0])
+        np.testing.assert_array_equal(np.asarray(out[1])[b], want[1])
+
+
+@pytest.mark.parametrize("key_dims", [(None, None), (0, 0), (0, None)])
+def test_vmap_with_scalar_keys(key_dims):
+    """Unbatched scalar keys stay scalars; batched ones (one key per example)
+    broadcast to the counters' batched shape."""
+    n = 3
+    keys = [_words((n,), 20 + i)[0] if d == 0 else U32(7 + i)
+            for i, d in enumerate(key_dims)]
+    x0, x1 = _words((n, 5), 21)[:2]
+    out = plax.vmap(lambda a, b, c, d: threefry2x32_p.bind(a, b, c, d, rounds=20),
+                    in_axes=(*key_dims, 0, 0))(*keys, x0, x1)
+    for b in range(n):
+        ks = [np.full(5, k[b] if d == 0 else k, U32) for k, d in zip(keys, key_dims)]
+        want = threefry2x32_p.impl(*ks, x0[b], x1[b], rounds=20)
         np.testing.assert_array_equal(np.asarray(out[0])[b], want[0])
         np.testing.assert_array_equal(np.asarray(out[1])[b], want[1])
 
