@@ -129,11 +129,26 @@ def available_modules():
     return found
 
 
+def load_module(name):
+    """The module ``name`` names, also where it is an attribute of a module rather than
+    an importable submodule (``plax.stax.initializers`` is ``plax_stax.initializers``)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        parent, _, attr = name.rpartition(".")
+        if not parent:
+            raise
+        module = getattr(load_module(parent), attr, None)
+        if not isinstance(module, types.ModuleType):
+            raise
+        return module
+
+
 def public_names(module_name):
     """The names the reference lists for a module, sorted: its ``__all__``, plus the
     functions and classes of plax that the module binds itself outside ``__all__``
     (``plax.lax.betainc`` is plax-numpy's, bound by the meta-package's ``plax.lax``)."""
-    module = importlib.import_module(module_name)
+    module = load_module(module_name)
     names = set(module.__all__)
     for name, obj in vars(module).items():
         if (not name.startswith("_") and kind(obj) in ("class", "function")
@@ -195,7 +210,7 @@ def member_docstring(cls, attr):
 
 def docstring(module_name, name):
     """The text documenting ``module_name.name``, or '' when there is none."""
-    obj = getattr(importlib.import_module(module_name), name)
+    obj = getattr(load_module(module_name), name)
     if kind(obj) == "data":
         return DATA_DOCS.get(f"{module_name}.{name}", "")
     if foreign(obj):
@@ -211,7 +226,7 @@ def _summary(module_name, name):
 
 def _submodules(module_name, listed):
     """Module-valued public names that get a section of this page (not a page of their own)."""
-    module = importlib.import_module(module_name)
+    module = load_module(module_name)
     return [n for n in public_names(module_name)
             if kind(getattr(module, n)) == "module" and f"{module_name}.{n}" not in listed]
 
@@ -222,7 +237,7 @@ def _entries(module_name, names, listed, lines, seen):
     ``seen`` maps id(class) -> the first name it was documented under: a class
     re-exported by two modules is described once (Sphinx indexes a class under its
     canonical name too) and the second table links to the first."""
-    module = importlib.import_module(module_name)
+    module = load_module(module_name)
     rows = []
     for name in names:
         obj = getattr(module, name)
@@ -276,7 +291,7 @@ def render(module_name, description, listed, seen):
         full = f"{module_name}.{sub}"
         heading = f"``{full}``"
         lines += [heading, "-" * len(heading), "", f".. py:module:: {full}", "",
-                  _module_text(importlib.import_module(full)), "",
+                  _module_text(load_module(full)), "",
                   f".. currentmodule:: {full}", ""]
         _entries(full, public_names(full), listed, lines, seen)
     return "\n".join(lines) + "\n"
@@ -300,7 +315,7 @@ def reference_classes():
     out, seen = {}, set()
     for full in sorted(reference_names()):
         module_name, _, name = full.rpartition(".")
-        obj = getattr(importlib.import_module(module_name), name)
+        obj = getattr(load_module(module_name), name)
         if kind(obj) == "class" and not foreign(obj) and id(obj) not in seen:
             seen.add(id(obj))
             out[full] = obj

@@ -388,11 +388,17 @@ NO_ORACLE |= {"cond", "scan", "while"}
 NO_ORACLE |= {"cholesky", "triangular_solve", "lu", "qr", "eigh", "svd", "eig", "fft"}
 # checked against Python loops in test_rules_indexing.py
 NO_ORACLE |= {"gather", "scatter", "scatter-add", "scatter-mul", "scatter-min", "scatter-max"}
-# checked against Python loops in test_rules_sorting.py
 # plax-parallel's collectives: their batching rules are checked against NumPy over the
 # whole named axis in packages/parallel/tests/test_collectives_vmap.py
 NO_ORACLE |= {"psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
               "ppermute", "axis_index", "sharding_constraint"}
+# host callbacks: vmap per vmap_method against JAX's callback shapes in
+# packages/plax/tests/test_callbacks.py and test_debug_print_audit.py
+NO_ORACLE |= {"debug_callback", "io_callback", "pure_callback"}
+# plax-random's cipher: vmap against a Python loop in
+# packages/random/tests/test_threefry_primitive.py
+NO_ORACLE |= {"threefry2x32"}
+# checked against Python loops in test_rules_sorting.py
 NO_ORACLE |= {"sort", "top_k", "cumsum", "cumprod", "cummax", "cummin", "cumlogsumexp",
               "reduce_precision", "population_count", "clz"}
 

@@ -10,6 +10,10 @@ def forward(module_name, module_globals, target):
     """``(__getattr__, __dir__)`` for module ``module_name`` forwarding to ``target``."""
 
     def __getattr__(name):
+        if name == "__path__":
+            # not a package: a forwarded __path__ would let the import system load the
+            # target's submodules a second time under this module's name (two copies)
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
         try:
             return getattr(target, name)
         except AttributeError:

@@ -56,6 +56,24 @@ def deleted_error() -> DeletedArrayError:
         "result. Use the function's output instead, or do not donate the argument.")
 
 
+def execute(exe, bufs: list, handlers: list, wait_for_callbacks: bool = False) -> list:
+    """Run a loaded program on device buffers (one per argument), its outputs wrapped by
+    ``handlers``; an input deleted by donation is a clear error, not XLA's.  With
+    ``wait_for_callbacks`` it returns once the program's host callbacks have run."""
+    try:
+        if not wait_for_callbacks:
+            return exe.execute_sharded(bufs).consume_with_handlers(handlers)
+        results = exe.execute_sharded(bufs, with_tokens=True)
+        token = results.consume_token()
+        outs = results.consume_with_handlers(handlers)
+        token.block_until_ready()
+        return outs
+    except client.JaxRuntimeError:
+        if any(b.is_deleted() for b in bufs):
+            raise deleted_error() from None
+        raise
+
+
 class _Entry:
     """A compiled single-primitive program: executable, result handlers, output avals."""
 
@@ -203,12 +221,7 @@ class XlaBackend(Backend):
             entry = None
         if entry is None or entry.exe is None or self._debug_nans:
             return self._apply(primitive, args, params)
-        try:
-            outs = entry.exe.execute_sharded(bufs).consume_with_handlers(entry.handlers)
-        except client.JaxRuntimeError:
-            if any(b.is_deleted() for b in bufs):
-                raise deleted_error() from None
-            raise
+        outs = execute(entry.exe, bufs, entry.handlers)
         if primitive.multiple_results:
             return [Array(o, a, self) for o, a in zip(outs, entry.out_avals)]
         return Array(outs[0], entry.out_avals[0], self)
@@ -254,12 +267,7 @@ class XlaBackend(Backend):
             return entry.fallback(primitive, args, params)
         if pending:
             bufs = [b if b is not None else self.buffer(a)[0] for b, a in zip(bufs, args)]
-        try:
-            outs = entry.exe.execute_sharded(bufs).consume_with_handlers(entry.handlers)
-        except client.JaxRuntimeError:
-            if any(b.is_deleted() for b in bufs):
-                raise deleted_error() from None
-            raise
+        outs = execute(entry.exe, bufs, entry.handlers)
         wrapped = [Array(o, a, self) for o, a in zip(outs, entry.out_avals)]
         if self._debug_nans:
             check_nans(primitive, wrapped)

@@ -17,8 +17,7 @@ from plax_core import tree_util
 from plax_core.array import Array
 from plax_core.core import get_aval
 
-from . import client
-from .backend import XlaBackend, check_nans, deleted_error
+from .backend import XlaBackend, check_nans, execute
 from .callbacks import has_callbacks
 from .mlir import FunctionBuilder, aval_ty, lower_jaxpr, module_text
 
@@ -59,18 +58,7 @@ class Executable:
         """The outputs (flat list of Arrays) for the flat argument buffers ``bufs``."""
         if self.const_bufs:
             bufs = self.const_bufs + bufs
-        try:
-            if self.host_callbacks:     # return once its callbacks have run
-                results = self.exe.execute_sharded(bufs, with_tokens=True)
-                token = results.consume_token()
-                outs = results.consume_with_handlers(self.handlers)
-                token.block_until_ready()
-            else:
-                outs = self.exe.execute_sharded(bufs).consume_with_handlers(self.handlers)
-        except client.JaxRuntimeError:
-            if any(b.is_deleted() for b in bufs):
-                raise deleted_error() from None
-            raise
+        outs = execute(self.exe, bufs, self.handlers, self.host_callbacks)
         backend = self.backend
         outs = [Array(o, a, backend) for o, a in zip(outs, self.out_avals)]
         if backend._debug_nans:
