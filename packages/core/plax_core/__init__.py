@@ -20,6 +20,7 @@ from .backend import (
     device_put,
     devices,
     get_backend,
+    live_arrays,
 )
 from .caches import clear_caches, register_cache_clearer
 from .config import config
@@ -86,7 +87,7 @@ __all__ = [
     "Primitive", "Registry", "RuleTable", "ShapeDtypeStruct", "ShapedArray", "Trace",
     "Tracer", "Var", "block_until_ready", "config", "default_backend", "device_put",
     "devices", "dtypes", "errors", "eval_jaxpr", "eval_shape", "get_aval", "get_backend",
-    "get_registry", "hookimpl",
+    "get_registry", "hookimpl", "live_arrays",
     "lax", "make_jaxpr", "new_main", "trace_to_jaxpr", "transformations", "tree_util",
 ]
 register_cache_clearer(dtypes._lub.cache_clear)

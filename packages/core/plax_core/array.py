@@ -39,6 +39,14 @@ class Array:
     nbytes = property(lambda self: self._aval.size * self._aval.dtype.itemsize,
                       doc="Bytes of all elements (``size * itemsize``).")
 
+    def delete(self) -> None:
+        """Free the array's device memory now; using it afterwards is an error."""
+        self._backend.delete(self)
+
+    def is_deleted(self) -> bool:
+        """Whether the array's memory was freed (``delete``, or donated to a jit)."""
+        return self._backend.is_deleted(self)
+
     def _numpy(self) -> np.ndarray:
         return self._backend.to_numpy(self)
 

@@ -23,7 +23,7 @@ from .registry import BackendUnavailable, MissingRuleError
 from .sharding import Sharding
 
 __all__ = ["Backend", "BackendUnavailable", "CpuDevice", "NumpyBackend", "block_until_ready",
-           "default_backend", "device_put", "devices", "get_backend"]
+           "default_backend", "device_put", "devices", "get_backend", "live_arrays"]
 
 class Backend:
     """The interface every backend implements."""
@@ -53,6 +53,23 @@ class Backend:
         """Wait until ``array`` is computed (for a backend that dispatches
         asynchronously); return it."""
         return array
+
+    def delete(self, array) -> None:
+        """Free ``array``'s memory now (``Array.delete``)."""
+        raise NotImplementedError(
+            f"the {self.name} backend keeps arrays in host memory that Python manages: "
+            f"drop the references to free it (Array.delete needs a device backend such "
+            f"as plax-xla)")
+
+    def is_deleted(self, array) -> bool:
+        """Whether ``array``'s memory was freed (donated or deleted)."""
+        return False
+
+    def live_arrays(self, platform: str | None = None) -> list:
+        """Every array alive on this backend's devices (``plax.live_arrays``)."""
+        raise NotImplementedError(
+            f"live_arrays: the {self.name} backend does not track its arrays (plax-xla "
+            f"does); drop references to free host memory")
 
     # ``constant(key, make)``: the array ``make()`` describes as ``(host value, aval)``,
     # possibly cached under ``key`` (eager Python scalars, converted and broadcast).
@@ -155,6 +172,19 @@ def devices(backend: str | None = None) -> list:
 def default_backend() -> str:
     """The name of the backend eager operations run on (``'cpu'``, ``'gpu'`` or ``'numpy'``)."""
     return get_backend().platform
+
+
+def live_arrays(platform: str | None = None) -> list:
+    """The arrays alive on the devices of ``platform`` (the current backend's by default),
+    as ``jax.live_arrays`` gives them: to find leaks, or to free device memory with
+    ``for a in live_arrays(): a.delete()``.
+
+    Differences from JAX: each is a new ``Array`` over the live device buffer (deleting it
+    deletes that buffer, so every ``Array`` sharing it), not the object the program holds;
+    the list includes the buffers plax keeps itself (cached eager constants, the
+    constants of compiled programs).  The NumPy backend raises ``NotImplementedError``.
+    """
+    return get_backend().live_arrays(platform)
 
 
 def block_until_ready(x):

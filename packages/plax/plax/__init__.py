@@ -66,6 +66,7 @@ from plax_core import (
     devices,
     eval_jaxpr,
     eval_shape,
+    live_arrays,
     make_jaxpr,
 )
 from plax_core.callbacks import effects_barrier, pure_callback
@@ -117,6 +118,7 @@ __all__ = [
     "devices",
     "default_backend",
     "block_until_ready",
+    "live_arrays",
     "ShapedArray",
     "ShapeDtypeStruct",
     "Array",

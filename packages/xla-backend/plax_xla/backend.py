@@ -115,6 +115,18 @@ class XlaBackend(Backend):
     def wrap(self, buf, aval) -> Array:
         return Array(buf, aval, self)
 
+    def delete(self, array) -> None:
+        array._value.delete()
+
+    def is_deleted(self, array) -> bool:
+        return array._value.is_deleted()
+
+    def live_arrays(self, platform: str | None = None) -> list:
+        if platform is not None and platform != self.platform:
+            return []
+        return [Array(buf, buf.aval, self) for buf in self.context.client.live_arrays()
+                if not buf.is_deleted()]
+
     def compile_pmap(self, jaxpr, consts, mapped, n, devices, name="fun"):
         """A program running ``jaxpr`` on ``n`` devices at once (``plax_xla.spmd``)."""
         from . import spmd

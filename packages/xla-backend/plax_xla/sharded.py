@@ -158,6 +158,12 @@ class ShardedBackend(Backend):
     def wrap(self, value: ShardedValue, aval) -> Array:
         return Array(value, aval, self)
 
+    def delete(self, array) -> None:
+        array._value.buf.delete()
+
+    def is_deleted(self, array) -> bool:
+        return array._value.is_deleted()
+
     def to_numpy(self, array) -> np.ndarray:
         value = array._value
         if value.is_deleted():
