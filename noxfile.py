@@ -72,9 +72,10 @@ def _tests(name):
 def _pytest(session, *test_dirs):
     # With plax-xla installed every eager op compiles once; tests don't need optimised code.
     session.env.setdefault("PLAX_XLA_OPT_LEVEL", "0")
-    # Test workers share compiled executables on disk instead of each compiling them
-    session.env.setdefault("PLAX_COMPILATION_CACHE_DIR",
-                           str(Path(session.virtualenv.location) / "xla-cache"))
+    # Test workers, sessions and later runs share compiled executables on disk (a cache
+    # beside the session venvs, so recreating a venv keeps it; keys cover the program,
+    # options, flags and jaxlib version, so a stale entry is never used)
+    session.env.setdefault("PLAX_COMPILATION_CACHE_DIR", str(ROOT / ".nox" / "xla-cache"))
     session.env.setdefault("PLAX_REQUIRE_THIRDPARTY", "1" if session.name in ("core", "tests")
                            else "0")
     # plax-parallel's tests need several CPU devices; the count is read when the client
