@@ -170,7 +170,10 @@ def bench(session):
     """Run benchmarks/run.py: plax, and JAX side by side (jax installed in this venv only).
 
     ``PLAX_BENCH_NO_JAX=1`` skips installing and timing JAX; arguments after ``--`` go
-    to run.py (``--only matmul``, ``--rounds 5``).
+    to run.py (``--only matmul``, ``--rounds 5``, ``--warm-cache``).  ``-- --torch``
+    adds the PyTorch column: torch is installed in this venv only when asked, CPU wheel
+    from PyTorch's index (PyPI's pulls ~3 GB of CUDA wheels); ``--torch-python PATH``
+    times a torch installed elsewhere instead.
     """
     import os
     _install_all(session)
@@ -179,6 +182,8 @@ def bench(session):
         args.append("--no-jax")
     else:
         session.install("jax==0.10.2", "jaxlib==0.10.2")
+    if "--torch" in args and not any(a.startswith("--torch-python") for a in args):
+        session.install("torch", "--index-url", "https://download.pytorch.org/whl/cpu")
     session.run("python", "benchmarks/run.py", *args)
 
 
