@@ -396,8 +396,8 @@ def w_vae_evaluate_first(L):
     return (lambda: L.block(f((enc, dec), images))), "first"
 
 
-def _cumulative(L, op):
-    x = L.put(_normal((1_000_000,), 11, 0.01))
+def _cumulative(L, op, offset=0.0, scale=0.01):
+    x = L.put(_normal((1_000_000,), 11, scale) + np.float32(offset))
     f = L.jit(getattr(L.lax, op))
     return (lambda: L.block(f(x))), "time"
 
@@ -408,6 +408,15 @@ def w_cumsum_1m(L):
 
 def w_cumlogsumexp_1m(L):
     return _cumulative(L, "cumlogsumexp")
+
+
+def w_cumprod_1m(L):
+    # Factors 1 +- 1e-3: the running product stays near 1 (no underflow to slow subnormals).
+    return _cumulative(L, "cumprod", 1.0, 1e-3)
+
+
+def w_cummax_1m(L):
+    return _cumulative(L, "cummax")
 
 
 def conv_net(L, params, x):
@@ -528,6 +537,8 @@ WORKLOADS = {
     f"mnist_classifier epoch of {MNIST_TRAIN} (stax+momentum)": (w_mnist_classifier_epoch, None),
     "lax.cumsum 1M f32 jit": (w_cumsum_1m, None),
     "lax.cumlogsumexp 1M f32 jit": (w_cumlogsumexp_1m, None),
+    "lax.cumprod 1M f32 jit": (w_cumprod_1m, None),
+    "lax.cummax 1M f32 jit": (w_cummax_1m, None),
     "conv-net train step jit(grad), 128x1x28x28": (w_conv_train_step, t_conv_train_step),
     "data-parallel MLP step, 1 CPU device": (_data_parallel_mlp(1), None),
     "data-parallel MLP step, 2 CPU devices": (_data_parallel_mlp(2), None),
