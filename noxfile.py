@@ -183,7 +183,7 @@ def bench(session):
     else:
         session.install("jax==0.10.2", "jaxlib==0.10.2")
     if "--torch" in args and not any(a.startswith("--torch-python") for a in args):
-        session.install("torch", "--index-url", "https://download.pytorch.org/whl/cpu")
+        session.install("torch")     # the package index's wheel: ~5 GB with its CUDA libraries
     session.run("python", "benchmarks/run.py", *args)
 
 
