@@ -72,10 +72,12 @@ class LRUCache:
         """Insert (or refresh) ``key``; evicts the least recently used beyond maxsize."""
         limit = max(self.maxsize, 0)
         with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > limit:
+            # evict first, so that len() (read without the lock) never sees limit + 1
+            self._data.pop(key, None)
+            while self._data and len(self._data) >= limit:
                 self._data.popitem(last=False)
+            if limit:
+                self._data[key] = value
 
     __setitem__ = put
 

@@ -49,6 +49,15 @@ class DeletedArrayError(RuntimeError):
     """A donated (or deleted) array was used again."""
 
 
+def _aval_of(buf) -> ShapedArray:
+    """The aval of a live jaxlib array: the one it was made with, or (for arrays jaxlib
+    made without one) read from its host value."""
+    if isinstance(buf.aval, ShapedArray):
+        return buf.aval
+    value = buf._single_device_array_to_np_array_did_copy()[0]
+    return ShapedArray(value.shape, value.dtype)
+
+
 def deleted_error() -> DeletedArrayError:
     return DeletedArrayError(
         "This array has been deleted: it was donated to a jit-compiled function "
@@ -124,7 +133,7 @@ class XlaBackend(Backend):
     def live_arrays(self, platform: str | None = None) -> list:
         if platform is not None and platform != self.platform:
             return []
-        return [Array(buf, buf.aval, self) for buf in self.context.client.live_arrays()
+        return [Array(buf, _aval_of(buf), self) for buf in self.context.client.live_arrays()
                 if not buf.is_deleted()]
 
     def compile_pmap(self, jaxpr, consts, mapped, n, devices, name="fun"):
