@@ -1,7 +1,7 @@
 """Host callbacks in compiled programs: a custom call back into Python.
 
 A callback primitive lowers to ``stablehlo.custom_call @xla_ffi_python_cpu_callback``
-(``api_version = 4``; ../shared/DESIGN.md "Host callbacks"), marked
+(``api_version = 4``; docs/design.md, "XLA through jaxlib"), marked
 ``has_side_effect`` for ``debug_callback`` and ``io_callback`` so that XLA neither
 drops nor merges it.  The Python function itself cannot be written into the module
 text: the rule registers it under a process-unique number, written as the custom

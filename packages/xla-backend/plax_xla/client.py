@@ -17,7 +17,7 @@ Compiled executables are cached by (module text, device, compile options), in a
 bounded LRU cache (``executable_cache_size``): a retrace that produces the same
 StableHLO never compiles twice, nor do two threads compiling it at once; the
 persistent compilation cache (``compile_cache``, on by default) keeps them across
-processes (../shared/DESIGN.md: a 68 ms compile loads in 8 ms).
+processes (docs/design.md, "XLA through jaxlib": a 68 ms compile loads in 8 ms).
 
 jaxlib 0.10.2 records a Python traceback on every ``execute_sharded`` (when its
 tracebacks are enabled, the default) and never frees it: 56 bytes plus 8 per stack

@@ -3,7 +3,7 @@
 On by default (JAX's is opt-in): every program plax compiles, a ``jit``-compiled
 function or one eager primitive, is serialized into the user's cache directory and
 loaded by later processes instead of compiled again (a 68 ms compile loads in 8 ms,
-../shared/DESIGN.md).  Options (``plax_core.config``):
+docs/design.md, "XLA through jaxlib").  Options (``plax_core.config``):
 
 - ``compilation_cache`` (``PLAX_COMPILATION_CACHE=0`` turns it off: nothing is read
   or written);
