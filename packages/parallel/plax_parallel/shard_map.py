@@ -105,14 +105,12 @@ def _from_blocks(y, mesh: Mesh, spec: PartitionSpec):
     return lax.reshape(lax.transpose(y, tuple(order)), tuple(out_shape))
 
 
-def _via_vmap(f, mesh, specs, out_specs, trees, flat):
-    """shard_map under jit/grad/vmap: nested vmaps over the mesh axes (same values, in
-    the enclosing transformation's one-device program)."""
-    blocked = [_to_blocks(x, mesh, s) for x, s in zip(flat, specs)]
+def _flat_fun(f, trees, store):
+    """``f`` taking the leaves of its arguments (``trees``, one per argument) and
+    returning its output leaves; the output structure goes to ``store["tree"]``."""
     counts = [t.num_leaves for t in trees]
-    store = {}
 
-    def body(*leaves):
+    def flat_fun(*leaves):
         rebuilt, k = [], 0
         for tree, c in zip(trees, counts):
             rebuilt.append(tree_util.tree_unflatten(tree, list(leaves[k:k + c])))
@@ -120,7 +118,22 @@ def _via_vmap(f, mesh, specs, out_specs, trees, flat):
         out_leaves, store["tree"] = tree_util.tree_flatten(f(*rebuilt))
         return out_leaves
 
-    fun = body
+    return flat_fun
+
+
+def _out_spec_leaves(out_specs, n_out: int) -> list:
+    """One PartitionSpec per output leaf (``None`` means replicated)."""
+    if _is_spec(out_specs):
+        return [out_specs or PartitionSpec()] * n_out
+    return [s or PartitionSpec() for s in tree_util.tree_leaves(out_specs, is_leaf=_is_spec)]
+
+
+def _via_vmap(f, mesh, specs, out_specs, trees, flat):
+    """shard_map under jit/grad/vmap: nested vmaps over the mesh axes (same values, in
+    the enclosing transformation's one-device program)."""
+    blocked = [_to_blocks(x, mesh, s) for x, s in zip(flat, specs)]
+    store = {}
+    fun = _flat_fun(f, trees, store)
     for name in reversed(mesh.axis_names):          # innermost vmap: the last mesh axis
         # each level takes its mesh axis at position 0 (the outer ones are consumed)
         in_axes = tuple(0 if name in used else None for _, used in blocked)
@@ -128,11 +141,7 @@ def _via_vmap(f, mesh, specs, out_specs, trees, flat):
                                    axis_size=mesh.shape[name])
     outs = fun(*[x for x, _ in blocked])
     out_tree = store["tree"]
-    if _is_spec(out_specs):
-        o_specs = [out_specs or PartitionSpec()] * out_tree.num_leaves
-    else:
-        o_specs = [s or PartitionSpec()
-                   for s in tree_util.tree_leaves(out_specs, is_leaf=_is_spec)]
+    o_specs = _out_spec_leaves(out_specs, out_tree.num_leaves)
     return tree_util.tree_unflatten(out_tree, [_from_blocks(y, mesh, s)
                                                for y, s in zip(outs, o_specs)])
 
@@ -167,28 +176,14 @@ def shard_map(f: Callable, mesh: Mesh, in_specs: Any, out_specs: Any, check_rep:
 
     def _compile(trees, specs, local, avals):
         store = {}
-        counts = [t.num_leaves for t in trees]
-
-        def flat_fun(*leaves):
-            rebuilt, k = [], 0
-            for tree, c in zip(trees, counts):
-                rebuilt.append(tree_util.tree_unflatten(tree, list(leaves[k:k + c])))
-                k += c
-            out_leaves, store["tree"] = tree_util.tree_flatten(f(*rebuilt))
-            return out_leaves
-
         with extend_axis_env(mesh.shape.items()):
-            jaxpr, consts = trace_to_jaxpr(flat_fun, local)
+            jaxpr, consts = trace_to_jaxpr(_flat_fun(f, trees, store), local)
         out_tree = store["tree"]
         n_out = out_tree.num_leaves
-        if _is_spec(out_specs):
-            o_specs = [out_specs or PartitionSpec()] * n_out
-        else:
-            o_specs = [s or PartitionSpec()
-                       for s in tree_util.tree_leaves(out_specs, is_leaf=_is_spec)]
-            if len(o_specs) != n_out:
-                raise ValueError(f"shard_map out_specs has {len(o_specs)} specs for "
-                                 f"{n_out} outputs")
+        o_specs = _out_spec_leaves(out_specs, n_out)
+        if len(o_specs) != n_out:
+            raise ValueError(f"shard_map out_specs has {len(o_specs)} specs for "
+                             f"{n_out} outputs")
         out_local = [v.aval for v in jaxpr.outvars]
         global_out = [ShapedArray(_global_shape(mesh, s, a.shape), a.dtype, a.weak_type)
                       for s, a in zip(o_specs, out_local)]
