@@ -22,6 +22,7 @@ their geometric mean.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -129,21 +130,27 @@ def t_matmul(T):
     return (lambda: a @ b), "time"
 
 
-def w_mlp_train_step(L):
-    params = mlp_params(L, [784, 1024, 1024, 10])
-    x, y = L.put(_normal((256, 784), 5)), L.put(_normal((256, 10), 6))
-
-    @L.jit
+def _sgd_run(L, loss, params, x, y, jit=None):
+    """``run()``: one jitted SGD step (learning rate 0.01) of ``loss(params, x, y)``,
+    blocked on; the parameters carry over from call to call."""
     def step(params, x, y):
-        g = L.grad(lambda p: mlp_loss(L, p, x, y))(params)
+        g = L.grad(loss)(params, x, y)
         return L.tree_map(lambda p, g: p - 0.01 * g, params, g)
 
+    step = (jit or L.jit)(step)
     state = [params]
 
     def run():
         state[0] = step(state[0], x, y)
         L.block(state[0])
-    return run, "time"
+    return run
+
+
+def w_mlp_train_step(L):
+    params = mlp_params(L, [784, 1024, 1024, 10])
+    x, y = L.put(_normal((256, 784), 5)), L.put(_normal((256, 10), 6))
+
+    return _sgd_run(L, lambda p, x, y: mlp_loss(L, p, x, y), params, x, y), "time"
 
 
 def t_mlp_train_step(T):
@@ -437,17 +444,8 @@ def w_conv_train_step(L):
               (L.put(_normal((64 * 14 * 14, 10), 14, 0.01)), L.put(np.zeros(10, np.float32)))]
     x, y = L.put(_normal((128, 1, 28, 28), 15)), L.put(_normal((128, 10), 16))
 
-    @L.jit
-    def step(params, x, y):
-        g = L.grad(lambda p: L.np.mean((conv_net(L, p, x) - y) ** 2))(params)
-        return L.tree_map(lambda p, g: p - 0.01 * g, params, g)
-
-    state = [params]
-
-    def run():
-        state[0] = step(state[0], x, y)
-        L.block(state[0])
-    return run, "time"
+    loss = lambda p, x, y: L.np.mean((conv_net(L, p, x) - y) ** 2)  # noqa: E731
+    return _sgd_run(L, loss, params, x, y), "time"
 
 
 def t_conv_train_step(T):
@@ -495,17 +493,8 @@ def _data_parallel_mlp(n_devices):
         x = L.put(_normal((512, 256), 30), data)
         y = L.put(_normal((512, 10), 31), data)
 
-        def step(params, x, y):
-            g = L.grad(lambda p: mlp_loss(L, p, x, y))(params)
-            return L.tree_map(lambda p, g: p - 0.01 * g, params, g)
-
-        step = L.jit(step, in_shardings=(repl, data, data), out_shardings=repl)
-        state = [params]
-
-        def run():
-            state[0] = step(state[0], x, y)
-            L.block(state[0])
-        return run, "time"
+        jit = functools.partial(L.jit, in_shardings=(repl, data, data), out_shardings=repl)
+        return _sgd_run(L, lambda p, x, y: mlp_loss(L, p, x, y), params, x, y, jit), "time"
     return workload
 
 
