@@ -64,6 +64,10 @@ class Mesh:
             raise ValueError(f"Mesh: axis names must be unique, got {names}")
         self.devices = devices
         self.axis_names = names
+        # immutable from here on: equality and hashing read these, once per jit call
+        self._devices_flat = tuple(devices.reshape(-1))
+        self._eq_key = (tuple(map(id, self._devices_flat)), devices.shape, names)
+        self._hash = hash(self._eq_key)
 
     @property
     def shape(self) -> dict:
@@ -78,16 +82,13 @@ class Mesh:
     @property
     def device_list(self) -> list:
         """The devices, row-major (the partition order of programs over this mesh)."""
-        return list(self.devices.reshape(-1))
-
-    def _key(self):
-        return (tuple(id(d) for d in self.device_list), self.devices.shape, self.axis_names)
+        return list(self._devices_flat)
 
     def __eq__(self, other):
-        return isinstance(other, Mesh) and self._key() == other._key()
+        return self is other or (isinstance(other, Mesh) and self._eq_key == other._eq_key)
 
     def __hash__(self):
-        return hash(self._key())
+        return self._hash
 
     def __repr__(self):
         axes = ", ".join(f"{n!r}: {s}" for n, s in self.shape.items())
@@ -241,6 +242,7 @@ class NamedSharding(Sharding):
                                      f"twice; each mesh axis may split one dimension")
                 seen.append(n)
         self.mesh, self.spec = mesh, spec
+        self._hash = hash((mesh, tuple(spec)))
 
     def _device_list(self):
         return self.mesh.device_list
@@ -264,11 +266,11 @@ class NamedSharding(Sharding):
         return Layout(tiles, math.prod(sizes[n] for n in rest), list(order.reshape(-1)))
 
     def __eq__(self, other):
-        return (isinstance(other, NamedSharding) and other.mesh == self.mesh
-                and tuple(other.spec) == tuple(self.spec))
+        return self is other or (isinstance(other, NamedSharding) and other.mesh == self.mesh
+                                 and tuple(other.spec) == tuple(self.spec))
 
     def __hash__(self):
-        return hash((self.mesh, tuple(self.spec)))
+        return self._hash
 
     def __repr__(self):
         return f"NamedSharding(mesh={self.mesh!r}, spec={self.spec!r})"
@@ -282,6 +284,16 @@ class TiledSharding(Sharding):
                  order: Sequence):
         self._devices = list(device_list)
         self._lay = Layout(tiles, copies, order)
+        self._eq_key = (tuple(map(id, self._devices)), self._lay.tiles, self._lay.copies,
+                        tuple(map(id, self._lay.devices)))
+        self._hash = hash(self._eq_key)
+
+    def __eq__(self, other):
+        return self is other or (isinstance(other, TiledSharding)
+                                 and self._eq_key == other._eq_key)
+
+    def __hash__(self):
+        return self._hash
 
     def _device_list(self):
         return self._devices

@@ -100,6 +100,32 @@ def test_jit_with_shardings_matches_unsharded_jit(n):
                                [np.sum(np.sin(x) * x)] * 2, rtol=1e-5)
 
 
+def test_jit_with_shardings_repeated_calls_follow_each_argument_layout():
+    """The per-call fast path (one pass over the argument pytree, keyed by avals and
+    argument shardings) must reshard an argument whose layout changed between calls
+    and give the values of the first call every time."""
+    mesh = _mesh((2, 2), ("x", "y"))
+    rows, cols, repl = (NamedSharding(mesh, P("x")), NamedSharding(mesh, P(None, "y")),
+                        NamedSharding(mesh, P()))
+    w, x = _x(4, 4), _x(8, 4)
+    step = jit(lambda p, x: {"w": p["w"] - 0.1 * (x.T @ x), "n": p["n"] + 1},
+               in_shardings=(repl, rows), out_shardings=repl)
+    want = {"w": w - 0.1 * (x.T @ x), "n": np.float32(3)}
+    equal_rows = NamedSharding(_mesh((2, 2), ("x", "y")), P("x"))   # a new, equal object
+    assert equal_rows == rows and hash(equal_rows) == hash(rows)
+    for xs in [plax_core.device_put(x, rows), plax_core.device_put(x, cols), x,
+               plax_core.device_put(x, rows), plax_core.device_put(x, equal_rows)]:
+        for p in [{"w": w, "n": np.float32(2)},
+                  {"w": plax_core.device_put(w, repl), "n": plax_core.device_put(
+                      np.float32(2), repl)},
+                  {"w": plax_core.device_put(w, cols), "n": plax_core.device_put(
+                      np.float32(2), repl)}]:
+            got = step(p, xs)
+            assert got["w"].sharding == repl
+            np.testing.assert_allclose(np.asarray(got["w"]), want["w"], rtol=1e-5, atol=1e-5)
+            np.testing.assert_array_equal(np.asarray(got["n"]), want["n"])
+
+
 def test_with_sharding_constraint_eager_vmap_grad():
     mesh = _mesh((2, 2), ("x", "y"))
     s = NamedSharding(mesh, P("x"))

@@ -17,6 +17,8 @@ import numpy as np
 
 from plax_core import get_backend, tree_util
 from plax_core.array import Array
+from plax_core.caches import LRUCache
+from plax_core.config import executable_cache_size
 from plax_core.core import ShapedArray, Tracer, get_aval
 from plax_core.jaxpr import trace_to_jaxpr
 from plax_core.sharding import NamedSharding, Sharding, TiledSharding
@@ -161,7 +163,10 @@ class ShardedJit:
     def __init__(self, fun, in_shardings, out_shardings, static_argnums=()):
         self.fun, self.in_shardings, self.out_shardings = fun, in_shardings, out_shardings
         self.static = tuple(static_argnums or ())
-        self._cache: dict = {}
+        # by (trees, avals, shardings, statics); ``_fast`` by one flat pass over
+        # arguments made of tuples, lists, dicts and Arrays (see ``_fast_leaves``)
+        self._cache = LRUCache(executable_cache_size)
+        self._fast = LRUCache(executable_cache_size)
         self._plain = None
         try:
             functools.update_wrapper(self, fun)
@@ -178,6 +183,13 @@ class ShardedJit:
         return None
 
     def __call__(self, *args):
+        sig, leaves = [len(args)], []
+        if not self.static and _fast_leaves(args, sig, leaves):
+            entry = self._fast.get(tuple(sig))
+            if entry is not None:
+                return self._run(entry, leaves)
+        else:
+            sig = None
         if any(isinstance(leaf, Tracer) for leaf in tree_util.tree_leaves(args)):
             # under grad/vmap/an outer jit: the same values from the one-device jit
             # (a with_sharding_constraint inside then does nothing)
@@ -199,16 +211,20 @@ class ShardedJit:
                  for s, x in zip(in_sh, flat)]
         avals = [_aval_of(x) for x in flat]
         statics = tuple((i, args[i]) for i in sorted(static_pos))
-        key = (tuple(trees), tuple(avals), tuple(map(_sharding_key, in_sh)), statics)
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._compile(backend, args, dyn, trees, avals, in_sh)
-            self._cache[key] = entry
-        exe, device_list, in_full, out_info, out_tree, consts_first = entry
+        key = (tuple(trees), tuple(avals), tuple(in_sh), statics)
+        entry = self._cache.get_or_create(
+            key, lambda: self._compile(backend, args, dyn, trees, avals, in_sh))
+        if sig is not None:         # the next call with this signature skips the above
+            self._fast.put(tuple(sig), entry)
+        return self._run(entry, flat)
+
+    def _run(self, entry, flat):
+        exe, device_list, in_full, out_info, out_tree, backend = entry
         bufs = []
         for x, s in zip(flat, in_full):
             value = getattr(x, "_value", None)
-            if isinstance(value, sharded.ShardedValue) and value.sharding == s:
+            if type(value) is sharded.ShardedValue and (value.sharding is s
+                                                         or value.sharding == s):
                 bufs.append(value.buf)
             else:
                 bufs.append(sharded.put_sharded(backend, np.asarray(x) if not hasattr(
@@ -283,8 +299,8 @@ class ShardedJit:
             idx = [index_of[id(d)] for d in device_list]
             handler = client._jax.array_result_handler(
                 aval, sharded.jax_sharding(device_list, hlo), True, _skip_checks=True)
-            out_info.append((handler, aval, s, idx))
-        return exe, device_list, in_full, out_info, out_tree, bool(consts)
+            out_info.append((handler, aval, s, tuple(idx)))
+        return exe, tuple(device_list), in_full, out_info, out_tree, backend
 
 
 def _prefix_leaves(spec, tree) -> list:
@@ -305,9 +321,36 @@ def _replicated(device_list, ndim):
     return TiledSharding(device_list, (1,) * ndim, len(device_list), device_list)
 
 
-def _sharding_key(s):
-    return None if s is None else (type(s).__name__, repr(s), id(s) if not hasattr(
-        s, "mesh") else hash(s))
+def _fast_leaves(x, sig: list, leaves: list) -> bool:
+    """Flatten ``x`` when it is made of tuples, lists, dicts, None and Arrays: appends
+    the Arrays to ``leaves`` and to ``sig`` the structure with each leaf's aval and
+    sharding (shardings compare by value).  False for anything else, which takes the
+    full path."""
+    t = type(x)
+    if t is tuple or t is list:
+        sig.append((t, len(x)))
+        children = x
+    elif t is dict:
+        try:
+            keys = sorted(x)
+        except TypeError:
+            return False
+        sig.append((dict, *keys))
+        children = [x[k] for k in keys]
+    elif x is None:
+        sig.append(None)
+        return True
+    else:
+        return False
+    for child in children:
+        if type(child) is Array:
+            aval, value = child._aval, child._value
+            leaves.append(child)
+            sig += (aval.shape, aval.dtype, aval.weak_type,
+                    value.sharding if type(value) is sharded.ShardedValue else None)
+        elif not _fast_leaves(child, sig, leaves):
+            return False
+    return True
 
 
 def _aval_of(x) -> ShapedArray:
