@@ -36,8 +36,10 @@ from ._ops_math import add, astype, maximum, minimum, multiply, negative, power,
 from ._ops_rules import array, broadcast_to, operand
 from ._ops_shape import getitem as basic_getitem
 from .core import Tracer, get_aval
+from .plugins import get_backend
 from .prims.control_flow import while_loop
 from .prims.indexing import GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers
+from .staging import staged
 
 
 class NonConcreteBooleanIndexError(errors.NonConcreteBooleanIndexError):
@@ -153,10 +155,81 @@ def _is_advanced(i) -> bool:
 
 def getitem(x, idx):
     """``x[idx]`` with NumPy's semantics (basic and advanced indexing)."""
+    eager = _eager_index(x, idx)
+    if eager is not None:
+        pattern, ints = eager
+        return staged(_getitem_staged, x, *ints, pattern=pattern)
+    return _getitem(x, idx)
+
+
+def _getitem(x, idx):
     items = canonical_index(idx)
     if not builtins.any(_is_advanced(i) for i in items):
         return basic_getitem(x, items)
     return gather_index(x, items)
+
+
+# ------------------------------------------------------------------ eager fast path
+# Eagerly, ``x[3]``, ``x[1:, -1]`` and ``x.at[3].set(v)`` run as one compiled program
+# (``staging``) instead of one per primitive.  Their integers are operands (int32
+# scalars, cached on the device by value), so a loop over ``i`` compiles once, as JAX's
+# dynamic indexing does; slices, None and Ellipsis are part of the program's key.
+
+_INT = "int"
+_INT32 = np.iinfo(np.int32)
+
+
+def _eager_index(x, idx):
+    """``(pattern, int operands)`` for an index made of ints, slices of ints, None and
+    Ellipsis into a concrete non-empty array, outside any transformation; else None."""
+    if len(core.trace_stack()) != 1 or isinstance(x, Tracer) or not isinstance(
+            getattr(x, "aval", None), core.ShapedArray) or not x.aval.size:
+        return None
+    pattern, ints = [], []
+    for i in idx if type(idx) is tuple else (idx,):
+        t = type(i)
+        if t is int:
+            if not _INT32.min <= i <= _INT32.max:
+                return None
+            pattern.append(_INT)
+            ints.append(_index_operand(i))
+        elif t is slice:
+            bounds = (i.start, i.stop, i.step)
+            if not all(b is None or type(b) is int for b in bounds):
+                return None
+            pattern.append(bounds)
+        elif i is None or i is Ellipsis:
+            pattern.append(i)
+        else:
+            return None
+    return tuple(pattern), ints
+
+
+def _index_operand(i: int):
+    """``i`` as an int32 device scalar, from the backend's constant cache if it keeps one."""
+    backend = get_backend()
+    if getattr(backend, "constant", None):
+        return backend.constant(("index", i), lambda: (np.asarray(i, np.int32),
+                                                       core.ShapedArray((), np.int32)))
+    return np.int32(i)
+
+
+def _rebuild_index(pattern, ints) -> tuple:
+    it = iter(ints)
+    return tuple(next(it) if p is _INT or p == _INT else
+                 slice(*p) if type(p) is tuple else p for p in pattern)
+
+
+def _getitem_staged(x, *ints, pattern):
+    return _getitem(x, _rebuild_index(pattern, ints))
+
+
+def _scatter_staged(x, values, *ints, pattern, op, **options):
+    return scatter_index(x, _rebuild_index(pattern, ints), values, op, **options)
+
+
+def _gather_staged(x, *ints, pattern, **options):
+    return gather_index(x, _rebuild_index(pattern, ints), **options)
 
 
 # ------------------------------------------------------------------ index analysis
@@ -486,11 +559,23 @@ class _IndexUpdateRef:
     def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None,
             fill_value=None):
         """``x[idx]``; ``fill_value`` is used only with ``mode='fill'`` (as in JAX)."""
+        eager = _eager_index(self.array, self.index)
+        if eager is not None and _hashable(mode) and _hashable(fill_value):
+            pattern, ints = eager
+            return staged(_gather_staged, self.array, *ints, pattern=pattern, mode=mode,
+                          fill_value=fill_value, indices_are_sorted=indices_are_sorted,
+                          unique_indices=unique_indices)
         return gather_index(self.array, self.index, mode=mode, fill_value=fill_value,
                             indices_are_sorted=indices_are_sorted,
                             unique_indices=unique_indices)
 
     def _scatter(self, op, values, indices_are_sorted, unique_indices, mode):
+        eager = _eager_index(self.array, self.index)
+        if eager is not None and _hashable(mode) and not isinstance(values, Tracer):
+            pattern, ints = eager
+            return staged(_scatter_staged, self.array, values, *ints, pattern=pattern,
+                          op=op, mode=mode, indices_are_sorted=indices_are_sorted,
+                          unique_indices=unique_indices)
         return scatter_index(self.array, self.index, values, op, mode=mode,
                              indices_are_sorted=indices_are_sorted,
                              unique_indices=unique_indices)
@@ -558,6 +643,14 @@ class _IndexUpdateRef:
         return while_loop(lambda c: lax.lt(c[0], top),
                           lambda c: (lax.add(c[0], np.int32(1)), step(c[0], c[1])),
                           (np.int32(0), x))[1]
+
+
+def _hashable(x) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
 
 
 def at(x) -> _IndexUpdateHelper:

@@ -15,6 +15,7 @@ operations on constants are recorded into the jaxpr being built.
 
 from __future__ import annotations
 
+import math
 import operator
 import threading
 from collections.abc import Callable, Sequence
@@ -48,8 +49,7 @@ class ShapedArray:
         self.weak_type = bool(weak_type)
 
     ndim = property(lambda self: len(self.shape), doc="The number of axes.")
-    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)),
-                    doc="The number of elements.")
+    size = property(lambda self: math.prod(self.shape), doc="The number of elements.")
 
     def update(self, shape=None, dtype=None, weak_type=None):
         """A copy with the given fields replaced (None keeps a field)."""
@@ -95,8 +95,7 @@ class ShapeDtypeStruct:
         self.sharding = sharding
 
     ndim = property(lambda self: len(self.shape), doc="The number of axes.")
-    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)),
-                    doc="The number of elements.")
+    size = property(lambda self: math.prod(self.shape), doc="The number of elements.")
 
     def __len__(self):
         if not self.shape:

@@ -38,11 +38,11 @@ import numpy as np
 from plax_core import dtypes, lax, ops
 from plax_core.ad_util import stop_gradient
 from plax_core.core import Tracer, get_aval
+from plax_core.staging import staged
 
 from . import _lax_util as u
 from . import prng
 from .prng import canonical_shape, check_key
-from .staging import staged
 
 __all__ = [
     "bernoulli", "categorical", "cauchy", "choice", "exponential", "gumbel", "laplace",

@@ -44,8 +44,8 @@ import numpy as np
 from plax_core import config as _config
 from plax_core import dtypes, errors, lax, ops, tree_util
 from plax_core.core import Tracer, get_aval, is_array_like
+from plax_core.staging import staged
 
-from .staging import staged
 from .threefry import threefry2x32_p
 
 __all__ = [

@@ -7,13 +7,14 @@ against Random123's vectors and JAX 0.10.2 in ``test_prng.py`` and
 ``test_jax_reference.py``.
 """
 
+import os
+
 import numpy as np
 import pytest
 
 import plax
 import plax_random as random
-from plax_core import get_registry
-from plax_random import staging
+from plax_core import get_registry, staging
 from plax_random.threefry import threefry2x32_p
 
 U32 = np.uint32
@@ -184,8 +185,11 @@ def test_staged_uniform_matches_jax_compiled_and_op_by_op():
     compiled = np.array([0.44354784, 1.3989859, 1.0813575, 0.8050804, 0.25322306], np.float32)
     op_by_op = np.array([0.44354773, 1.3989859, 1.0813575, 0.8050804, 0.25322294], np.float32)
     key = random.PRNGKey(42)
+    # unoptimized (the test sessions' PLAX_XLA_OPT_LEVEL=0) XLA does not contract either
+    unoptimized = os.environ.get("PLAX_XLA_OPT_LEVEL") == "0"
     np.testing.assert_array_equal(np.asarray(random.uniform(key, (5,), minval=-2.0,
-                                                            maxval=3.0)), compiled)
+                                                            maxval=3.0)),
+                                  op_by_op if unoptimized else compiled)
     with plax.disable_jit():
         np.testing.assert_array_equal(np.asarray(random.uniform(key, (5,), minval=-2.0,
                                                                 maxval=3.0)), op_by_op)
@@ -194,9 +198,9 @@ def test_staged_uniform_matches_jax_compiled_and_op_by_op():
 def test_staging_keys_on_types_not_on_array_values():
     key = random.PRNGKey(0)
     random.bernoulli(key, 0.5, (8,))
-    before = len(staging._CACHE)
+    before = len(staging._JAXPRS)
     for p in (0.1, 0.2, 0.3):                     # p is an operand: one entry
         random.bernoulli(key, p, (8,))
     for i in range(3):                            # so is fold_in's data
         random.fold_in(key, i)
-    assert len(staging._CACHE) - before <= 2
+    assert len(staging._JAXPRS) - before <= 2

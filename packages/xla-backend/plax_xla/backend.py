@@ -228,6 +228,8 @@ class XlaBackend(Backend):
     # ------------------------------------------------------------------ eager ops
 
     def apply_primitive(self, primitive, args, params):
+        if primitive is jit_p:    # a staged composite or an inner jit, run eagerly
+            return self._eval_call(primitive, args, params)
         # The hot path: operands on this backend, an executable already compiled.
         key, bufs = [primitive, *params.items()], []
         for a in args:
@@ -338,8 +340,7 @@ class XlaBackend(Backend):
         """A higher-order primitive run eagerly: ``jit_p`` compiled, others op by op."""
         closed = params[primitive.callee]
         if primitive is jit_p:
-            from .jit import call_compiled
-            return call_compiled(self, params["name"], closed, args)
+            return _call_compiled()(self, params["name"], closed, args)
         return eval_jaxpr(closed.jaxpr, closed.consts, *args)
 
     def _host_fallback(self, primitive, args, params):
@@ -353,6 +354,19 @@ class XlaBackend(Backend):
 
     def clear_cache(self):
         self._cache.clear()
+
+
+def _call_compiled():
+    """``jit.call_compiled`` (jit imports this module, so it is looked up once, late:
+    an import statement per eager call cost ~1 us)."""
+    global _CALL_COMPILED
+    if _CALL_COMPILED is None:
+        from .jit import call_compiled
+        _CALL_COMPILED = call_compiled
+    return _CALL_COMPILED
+
+
+_CALL_COMPILED = None
 
 
 def _has_jaxpr(params) -> bool:

@@ -555,8 +555,7 @@ def call_compiled(backend, name: str, closed: ClosedJaxpr, args) -> list:
     """A ``jit_p`` call evaluated eagerly: its jaxpr compiled (once per jaxpr and
     argument types) and run on ``args``."""
     avals = [core.get_aval(a) for a in args]
-    key = (backend, closed, tuple((a.shape, a.dtype, a.weak_type) for a in avals),
-           config.trace_context())
+    key = (backend, closed, tuple(avals), config.trace_context())
 
     def compile_():
         jaxpr, consts = hoist_call_consts(closed.jaxpr, closed.consts)
