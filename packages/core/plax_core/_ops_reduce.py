@@ -13,6 +13,7 @@ from . import dtypes, lax
 from ._ops_math import subtract
 from ._ops_rules import broadcast_to, convert, operand, to_bool, to_inexact_dtype, upcast_f16
 from ._ops_shape import canonicalize_axis, reduction_axes, reshape
+from .array import Array
 from .core import get_aval
 
 # ------------------------------------------------------------------ reductions
@@ -55,7 +56,21 @@ _BOOL_COMBINE = {"add": "bitwise_or", "mul": "bitwise_and", "max": "bitwise_or",
                  "min": "bitwise_and"}
 
 
+# the primitive of a whole-array reduction that needs no conversion (``_reduction``'s
+# fast path: ``jnp.sum(x)`` of a float32 array is this one primitive)
+_WHOLE = {"sum": lax.reduce_sum_p, "prod": lax.reduce_prod_p, "max": lax.reduce_max_p,
+          "min": lax.reduce_min_p}
+
+
 def _reduction(name, x, axis=None, dtype=None, keepdims=False, initial=None, where=None):
+    if (type(x) is Array and axis is None and dtype is None and initial is None
+            and where is None and not keepdims and name in _WHOLE):
+        aval = x._aval
+        dt = aval.dtype
+        if (not aval.weak_type and dt.kind in "iufc" and upcast_f16(dt) == dt
+                and (aval.size > 0 if name in ("max", "min")         # those raise
+                     else promote_integer_dtype(dt) == dt)):
+            return _WHOLE[name].bind(x, axes=tuple(range(len(aval.shape))))
     x = operand(x, name)
     aval = get_aval(x)
     axes = reduction_axes(axis, aval.ndim, name)
