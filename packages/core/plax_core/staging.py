@@ -24,7 +24,7 @@ from .core import Tracer, get_aval
 from .jaxpr import ClosedJaxpr, trace_to_jaxpr
 from .lax import jit_p
 
-__all__ = ["staged"]
+__all__ = ["cached_count", "staged"]
 
 _PY_SCALARS = (bool, int, float, complex)
 _JAXPRS = LRUCache(512)
@@ -54,3 +54,9 @@ def staged(fun, *args, **static):
 
     closed = _JAXPRS.get_or_create(key, trace)
     return jit_p.bind(*operands, name=fun.__name__, jaxpr=closed)[0]
+
+
+def cached_count() -> int:
+    """How many staged jaxprs are cached (a loop over index or parameter values must
+    not add to it: those are operands)."""
+    return len(_JAXPRS)
