@@ -126,6 +126,23 @@ def test_jit_with_shardings_repeated_calls_follow_each_argument_layout():
             np.testing.assert_array_equal(np.asarray(got["n"]), want["n"])
 
 
+def test_jit_with_shardings_takes_keyword_and_static_arguments():
+    mesh = _mesh((2, 2), ("x", "y"))
+    rows = NamedSharding(mesh, P("x"))
+    x, b = _x(8, 4), _x(4)
+
+    def f(x, *, bias, power=1):
+        return (x + bias) ** power
+
+    g = jit(f, in_shardings=(rows,), out_shardings=rows, static_argnames="power")
+    for power in (1, 2, 2):
+        got = g(x, bias=b, power=power)
+        assert got.sharding == rows
+        np.testing.assert_allclose(np.asarray(got), (x + b) ** power, rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(g(plax_core.device_put(x, rows), bias=b)), x + b,
+                               rtol=1e-6)
+
+
 def test_with_sharding_constraint_eager_vmap_grad():
     mesh = _mesh((2, 2), ("x", "y"))
     s = NamedSharding(mesh, P("x"))

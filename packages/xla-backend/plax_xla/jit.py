@@ -80,8 +80,9 @@ def jit(fun: Callable | None = None, /, *, in_shardings=None, out_shardings=None
                         f"{type(fun).__name__}")
     if in_shardings is not None or out_shardings is not None:
         from .spmd import sharded_jit  # one SPMD program over a mesh's devices
-        return sharded_jit(fun, in_shardings, out_shardings, _ints("static_argnums",
-                                                                   static_argnums))
+        return sharded_jit(fun, in_shardings, out_shardings,
+                           _ints("static_argnums", static_argnums),
+                           _names("static_argnames", static_argnames))
     return JitFunction(fun, static_argnums, static_argnames, donate_argnums,
                        donate_argnames, device, backend)
 

@@ -160,9 +160,11 @@ def _broadcast_to_leaves(spec, trees, what):
 class ShardedJit:
     """``jit(fun, in_shardings=..., out_shardings=...)``: one program over a mesh."""
 
-    def __init__(self, fun, in_shardings, out_shardings, static_argnums=()):
+    def __init__(self, fun, in_shardings, out_shardings, static_argnums=(),
+                 static_argnames=()):
         self.fun, self.in_shardings, self.out_shardings = fun, in_shardings, out_shardings
         self.static = tuple(static_argnums or ())
+        self.static_names = tuple(static_argnames or ())
         # by (trees, avals, shardings, statics); ``_fast`` by one flat pass over
         # arguments made of tuples, lists, dicts and Arrays (see ``_fast_leaves``)
         self._cache = LRUCache(executable_cache_size)
@@ -182,9 +184,9 @@ class ShardedJit:
                 return list(s._device_list())
         return None
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         sig, leaves = [len(args)], []
-        if not self.static and _fast_leaves(args, sig, leaves):
+        if not self.static and not kwargs and _fast_leaves(args, sig, leaves):
             entry = self._fast.get(tuple(sig))
             if entry is not None:
                 return self._run(entry, leaves)
@@ -195,8 +197,9 @@ class ShardedJit:
             # (a with_sharding_constraint inside then does nothing)
             from .jit import jit
             if self._plain is None:
-                self._plain = jit(self.fun, static_argnums=self.static or None)
-            return self._plain(*args)
+                self._plain = jit(self.fun, static_argnums=self.static or None,
+                                  static_argnames=self.static_names or None)
+            return self._plain(*args, **kwargs)
         backend = get_backend()
         n_args = len(args)
         static_pos = {i % n_args for i in self.static}
@@ -206,14 +209,22 @@ class ShardedJit:
             leaves, tree = tree_util.tree_flatten(args[i])
             trees.append(tree)
             flat += leaves
-        in_sh = _broadcast_to_leaves(self.in_shardings, trees, "in_shardings")
+        # keyword arguments: dynamic ones are one more tree, sharded as they come (as
+        # JAX's in_shardings, which name positional arguments only)
+        static_kw = tuple(sorted((k, v) for k, v in kwargs.items() if k in self.static_names))
+        kw_leaves, kw_tree = tree_util.tree_flatten(
+            {k: v for k, v in kwargs.items() if k not in self.static_names})
+        in_sh = (_broadcast_to_leaves(self.in_shardings, trees, "in_shardings")
+                 + [None] * len(kw_leaves))
+        flat += kw_leaves
         in_sh = [s if s is not None else getattr(getattr(x, "_value", None), "sharding", None)
                  for s, x in zip(in_sh, flat)]
         avals = [_aval_of(x) for x in flat]
         statics = tuple((i, args[i]) for i in sorted(static_pos))
-        key = (tuple(trees), tuple(avals), tuple(in_sh), statics)
+        key = (tuple(trees), kw_tree, tuple(avals), tuple(in_sh), statics, static_kw)
         entry = self._cache.get_or_create(
-            key, lambda: self._compile(backend, args, dyn, trees, avals, in_sh))
+            key, lambda: self._compile(backend, args, dyn, trees, avals, in_sh, kw_tree,
+                                       dict(static_kw)))
         if sig is not None:         # the next call with this signature skips the above
             self._fast.put(tuple(sig), entry)
         return self._run(entry, flat)
@@ -235,7 +246,7 @@ class ShardedJit:
                    for b, (_, aval, s, idx) in zip(outs, out_info)]
         return tree_util.tree_unflatten(out_tree, results)
 
-    def _compile(self, backend, args, dyn, trees, avals, in_sh):
+    def _compile(self, backend, args, dyn, trees, avals, in_sh, kw_tree, static_kw):
         out_spec = self.out_shardings
         device_list = self._device_list(
             in_sh + ([out_spec] if isinstance(out_spec, Sharding) else
@@ -254,7 +265,8 @@ class ShardedJit:
             for i, tree, c in zip(dyn, trees, counts):
                 full[i] = tree_util.tree_unflatten(tree, list(leaves[k:k + c]))
                 k += c
-            out = self.fun(*full)
+            kw = tree_util.tree_unflatten(kw_tree, list(leaves[k:]))
+            out = self.fun(*full, **kw, **static_kw)
             out_leaves, store["tree"] = tree_util.tree_flatten(out)
             store["out"] = out
             return out_leaves
@@ -358,8 +370,8 @@ def _aval_of(x) -> ShapedArray:
     return ShapedArray(a.shape, a.dtype, a.weak_type)
 
 
-def sharded_jit(fun, in_shardings, out_shardings, static_argnums=()):
-    return ShardedJit(fun, in_shardings, out_shardings, static_argnums)
+def sharded_jit(fun, in_shardings, out_shardings, static_argnums=(), static_argnames=()):
+    return ShardedJit(fun, in_shardings, out_shardings, static_argnums, static_argnames)
 
 
 # ------------------------------------------------------------------ shard_map
