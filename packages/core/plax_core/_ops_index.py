@@ -214,10 +214,24 @@ def _index_operand(i: int):
     return np.int32(i)
 
 
+def _value_operand(v):
+    """A Python scalar update value as the weakly typed array ``array(v)`` is, cached on
+    the device (a static value would compile a program per value); others as given."""
+    backend = get_backend()
+    if type(v) not in (bool, int, float, complex) or not getattr(backend, "constant", None):
+        return v
+    try:
+        value, weak = dtypes.coerce_to_array(v)
+    except OverflowError:
+        return v                       # staged as a static: it raises as unstaged would
+    return backend.constant(("at-value", type(v), repr(v), value.dtype), lambda: (
+        value, core.ShapedArray(value.shape, value.dtype, weak)))
+
+
 def _rebuild_index(pattern, ints) -> tuple:
     it = iter(ints)
-    return tuple(next(it) if p is _INT or p == _INT else
-                 slice(*p) if type(p) is tuple else p for p in pattern)
+    return tuple(next(it) if p == _INT else slice(*p) if type(p) is tuple else p
+                 for p in pattern)
 
 
 def _getitem_staged(x, *ints, pattern):
@@ -573,6 +587,7 @@ class _IndexUpdateRef:
         eager = _eager_index(self.array, self.index)
         if eager is not None and _hashable(mode) and not isinstance(values, Tracer):
             pattern, ints = eager
+            values = _value_operand(values)
             return staged(_scatter_staged, self.array, values, *ints, pattern=pattern,
                           op=op, mode=mode, indices_are_sorted=indices_are_sorted,
                           unique_indices=unique_indices)

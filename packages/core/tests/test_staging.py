@@ -43,6 +43,11 @@ def test_one_staged_jaxpr_for_every_integer_index():
         want[i] = 1
         np.testing.assert_array_equal(np.asarray(ops.at(x)[i].set(1)), want)
     assert staging.cached_count() == before + 2      # x[i] and .at[i].set: one each
+    for value in (2, -3, 7):                        # update values are operands too
+        want = y.copy()
+        want[1] = value
+        np.testing.assert_array_equal(np.asarray(ops.at(x)[1].set(value)), want)
+    assert staging.cached_count() == before + 2
 
 
 def test_out_of_bounds_reads_clamp_and_updates_drop_as_before():
