@@ -40,6 +40,7 @@ from .plugins import get_backend
 from .prims.control_flow import while_loop
 from .prims.indexing import GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers
 from .staging import staged
+from .util import is_hashable
 
 
 class NonConcreteBooleanIndexError(errors.NonConcreteBooleanIndexError):
@@ -574,7 +575,7 @@ class _IndexUpdateRef:
             fill_value=None):
         """``x[idx]``; ``fill_value`` is used only with ``mode='fill'`` (as in JAX)."""
         eager = _eager_index(self.array, self.index)
-        if eager is not None and _hashable(mode) and _hashable(fill_value):
+        if eager is not None and is_hashable(mode) and is_hashable(fill_value):
             pattern, ints = eager
             return staged(_gather_staged, self.array, *ints, pattern=pattern, mode=mode,
                           fill_value=fill_value, indices_are_sorted=indices_are_sorted,
@@ -585,7 +586,7 @@ class _IndexUpdateRef:
 
     def _scatter(self, op, values, indices_are_sorted, unique_indices, mode):
         eager = _eager_index(self.array, self.index)
-        if eager is not None and _hashable(mode) and not isinstance(values, Tracer):
+        if eager is not None and is_hashable(mode) and not isinstance(values, Tracer):
             pattern, ints = eager
             values = _value_operand(values)
             return staged(_scatter_staged, self.array, values, *ints, pattern=pattern,
@@ -658,14 +659,6 @@ class _IndexUpdateRef:
         return while_loop(lambda c: lax.lt(c[0], top),
                           lambda c: (lax.add(c[0], np.int32(1)), step(c[0], c[1])),
                           (np.int32(0), x))[1]
-
-
-def _hashable(x) -> bool:
-    try:
-        hash(x)
-    except TypeError:
-        return False
-    return True
 
 
 def at(x) -> _IndexUpdateHelper:

@@ -13,3 +13,12 @@ def split_list(seq: Sequence, *sizes: int) -> list[list]:
         i += n
     out.append(list(seq[i:]))
     return out
+
+
+def is_hashable(x) -> bool:
+    """Whether ``x`` can be part of a cache key."""
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True

@@ -43,10 +43,12 @@ from plax_core.config import disable_jit as _disable_jit
 from plax_core.core import ShapedArray, ShapeDtypeStruct
 from plax_core.jaxpr import ClosedJaxpr, Jaxpr, JaxprEqn, Var, flatten_fun, trace_to_jaxpr
 from plax_core.lax import jit_p
+from plax_core.util import is_hashable
 
 from .backend import XlaBackend
 from .errors import explain_concretization_error
 from .executable import Executable, lower_module
+from .sharded import ShardedValue
 
 _PY_SCALARS = (bool, int, float, complex)
 _EMPTY = frozenset()
@@ -303,7 +305,7 @@ class JitFunction:
         try:
             hash(statics)
         except TypeError as e:
-            culprit = next((s for s in statics if not _hashable(s[1])), statics[0])
+            culprit = next((s for s in statics if not is_hashable(s[1])), statics[0])
             raise ValueError(
                 f"Non-hashable static arguments are not supported. jit-compiled function "
                 f"{self._name} got static argument {_describe_arg(culprit[0])} of type "
@@ -573,6 +575,8 @@ def _fast_flatten(x, backend, bufs: list, sig: list) -> bool:
     None and ``backend``'s Arrays only: appends the leaves' buffers to ``bufs`` and
     the structure with each leaf's (shape, dtype, weak_type) to ``sig``.  False for
     anything else (registered nodes, scalars, tracers), which takes ``jit``'s full path.
+    With ``backend=None`` (``jit`` with shardings) Arrays of any backend are taken whole,
+    each with its sharding (None for a one-device array) in ``sig``.
 
     ``sig`` is the key of a jitted function's fast cache: one pass, no PyTreeDef.
     """
@@ -594,9 +598,15 @@ def _fast_flatten(x, backend, bufs: list, sig: list) -> bool:
         return False
     for child in children:          # (array children inline: they are most of them)
         if type(child) is Array:
+            aval = child._aval
+            if backend is None:
+                value = child._value
+                bufs.append(child)
+                sig += (aval.shape, aval.dtype, aval.weak_type,
+                        value.sharding if type(value) is ShardedValue else None)
+                continue
             if child._backend is not backend:
                 return False
-            aval = child._aval
             bufs.append(child._value)
             sig += (aval.shape, aval.dtype, aval.weak_type)
         elif not _fast_flatten(child, backend, bufs, sig):
@@ -618,14 +628,6 @@ def _fun_location(fun) -> str:
     code = getattr(inspect.unwrap(fun), "__code__", None)
     name = _fun_name(fun)
     return f"{name} at {code.co_filename}:{code.co_firstlineno}" if code else name
-
-
-def _hashable(x) -> bool:
-    try:
-        hash(x)
-    except TypeError:
-        return False
-    return True
 
 
 def _describe_arg(k: Any) -> str:

@@ -24,6 +24,7 @@ from plax_core.jaxpr import trace_to_jaxpr
 from plax_core.sharding import NamedSharding, Sharding, TiledSharding
 
 from . import client, sharded
+from .jit import _fast_flatten
 from .mlir import FunctionBuilder, aval_ty, dense_constant, lower_jaxpr, module_text, ty
 
 xc = client.xc
@@ -166,7 +167,7 @@ class ShardedJit:
         self.static = tuple(static_argnums or ())
         self.static_names = tuple(static_argnames or ())
         # by (trees, avals, shardings, statics); ``_fast`` by one flat pass over
-        # arguments made of tuples, lists, dicts and Arrays (see ``_fast_leaves``)
+        # arguments made of tuples, lists, dicts and Arrays (``jit._fast_flatten``)
         self._cache = LRUCache(executable_cache_size)
         self._fast = LRUCache(executable_cache_size)
         self._plain = None
@@ -186,7 +187,7 @@ class ShardedJit:
 
     def __call__(self, *args, **kwargs):
         sig, leaves = [len(args)], []
-        if not self.static and not kwargs and _fast_leaves(args, sig, leaves):
+        if not self.static and not kwargs and _fast_flatten(args, None, leaves, sig):
             entry = self._fast.get(tuple(sig))
             if entry is not None:
                 return self._run(entry, leaves)
@@ -331,38 +332,6 @@ def _prefix_leaves(spec, tree) -> list:
 
 def _replicated(device_list, ndim):
     return TiledSharding(device_list, (1,) * ndim, len(device_list), device_list)
-
-
-def _fast_leaves(x, sig: list, leaves: list) -> bool:
-    """Flatten ``x`` when it is made of tuples, lists, dicts, None and Arrays: appends
-    the Arrays to ``leaves`` and to ``sig`` the structure with each leaf's aval and
-    sharding (shardings compare by value).  False for anything else, which takes the
-    full path."""
-    t = type(x)
-    if t is tuple or t is list:
-        sig.append((t, len(x)))
-        children = x
-    elif t is dict:
-        try:
-            keys = sorted(x)
-        except TypeError:
-            return False
-        sig.append((dict, *keys))
-        children = [x[k] for k in keys]
-    elif x is None:
-        sig.append(None)
-        return True
-    else:
-        return False
-    for child in children:
-        if type(child) is Array:
-            aval, value = child._aval, child._value
-            leaves.append(child)
-            sig += (aval.shape, aval.dtype, aval.weak_type,
-                    value.sharding if type(value) is sharded.ShardedValue else None)
-        elif not _fast_leaves(child, sig, leaves):
-            return False
-    return True
 
 
 def _aval_of(x) -> ShapedArray:
