@@ -71,6 +71,10 @@ class Backend:
             f"live_arrays: the {self.name} backend does not track its arrays (plax-xla "
             f"does); drop references to free host memory")
 
+    # ``block_until_ready_all(arrays)``: wait for many of this backend's arrays in one
+    # call (``block_until_ready`` of a pytree); None: one ``block_until_ready`` each.
+    block_until_ready_all = None
+
     # ``constant(key, make)``: the array ``make()`` describes as ``(host value, aval)``,
     # possibly cached under ``key`` (eager Python scalars, converted and broadcast).
     # None: the backend keeps no such cache, and scalars go through its primitives.
@@ -192,7 +196,13 @@ def block_until_ready(x):
 
     plax dispatches work asynchronously, as JAX does: time a computation only after this.
     """
+    batched: dict = {}           # backend -> its arrays, waited for in one call
     for leaf in tree_util.tree_leaves(x):
-        if hasattr(leaf, "block_until_ready"):
+        backend = getattr(leaf, "_backend", None)
+        if getattr(backend, "block_until_ready_all", None) is not None:
+            batched.setdefault(backend, []).append(leaf)
+        elif hasattr(leaf, "block_until_ready"):
             leaf.block_until_ready()
+    for backend, arrays in batched.items():
+        backend.block_until_ready_all(arrays)
     return x

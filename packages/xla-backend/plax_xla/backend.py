@@ -207,6 +207,14 @@ class XlaBackend(Backend):
         buf.block_until_ready()
         return array
 
+    def block_until_ready_all(self, arrays) -> None:
+        """Wait for many arrays in one jaxlib call (as JAX blocks on a pytree)."""
+        try:
+            client._jax.batched_block_until_ready([a._value for a in arrays])
+        except Exception:                # a deleted array: the one-by-one path names it
+            for a in arrays:
+                self.block_until_ready(a)
+
     def from_dlpack(self, external, device=None) -> Array:
         """A copy of any DLPack-exporting array (NumPy, PyTorch...) on this backend."""
         if hasattr(external, "__dlpack__") and not isinstance(external, np.ndarray):

@@ -70,6 +70,17 @@ def test_device_put_copies_and_reads_lazily():
     assert x.device == plax_core.devices()[0]
 
 
+def test_block_until_ready_of_a_pytree_waits_for_all_and_names_a_deleted_array():
+    xs = {"a": [lax.mul(plax_core.device_put(np.ones(3, np.float32)), 2.0) for _ in range(4)],
+          "b": None, "c": 1.5, "d": np.ones(2)}
+    assert plax_core.block_until_ready(xs) is xs                # one batched wait
+    assert all(float(np.asarray(x)[0]) == 2.0 for x in xs["a"])
+    xs["a"][2].delete()
+    from plax_xla import DeletedArrayError
+    with pytest.raises(DeletedArrayError, match="deleted"):
+        plax_core.block_until_ready(xs)
+
+
 def test_python_scalars_keep_weak_types():
     x = plax_core.device_put(2.5)
     assert x.weak_type and x.dtype == np.float32
