@@ -77,11 +77,11 @@ _YNN_TYPES = "xla_cpu_experimental_ynn_fusion_type"
 _YNN_WITHOUT_CONVOLUTIONS = "LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT,LIBRARY_FUSION_TYPE_REDUCE"
 
 
-def _env_overrides() -> list[tuple[str, object]]:
-    """XLA debug options plax sets: convolutions off YNNPACK (above), and
+def _env_overrides(platform: str = "cpu") -> list[tuple[str, object]]:
+    """XLA debug options plax sets: on CPU, convolutions off YNNPACK (above), and
     ``PLAX_XLA_OPT_LEVEL`` (tests use 0: compiles twice as fast)."""
     out: list[tuple[str, object]] = []
-    if _YNN_TYPES not in os.environ.get("XLA_FLAGS", ""):
+    if platform == "cpu" and _YNN_TYPES not in os.environ.get("XLA_FLAGS", ""):
         out.append((_YNN_TYPES, _YNN_WITHOUT_CONVOLUTIONS))
     level = os.environ.get("PLAX_XLA_OPT_LEVEL")
     if level:
@@ -89,9 +89,9 @@ def _env_overrides() -> list[tuple[str, object]]:
     return out
 
 
-def compile_options(num_devices: int = 1) -> xc.CompileOptions:
+def compile_options(num_devices: int = 1, platform: str = "cpu") -> xc.CompileOptions:
     opts = xc.CompileOptions()
-    overrides = _env_overrides()
+    overrides = _env_overrides(platform)
     if overrides:
         opts.env_option_overrides = overrides
     return opts
@@ -154,14 +154,14 @@ class DeviceContext:
         compiled.
         """
         device = device or self.devices[0]
-        overrides = tuple(_env_overrides())
+        overrides = tuple(_env_overrides(self.platform))
         digest = hashlib.sha256(module_text.encode()).hexdigest()
         key = (digest, device.id, overrides)
         return self._compiled.get_or_create(
             key, lambda: self._load_or_compile(module_text, device))
 
     def _load_or_compile(self, module_text, device):
-        options = compile_options()
+        options = compile_options(platform=self.platform)
         if callbacks.has_callbacks(module_text):      # host functions: this process only
             compile_cache.STATS["compiled"] += 1
             return callbacks.compile_with_callbacks(self.client, module_text,

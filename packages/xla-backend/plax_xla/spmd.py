@@ -66,7 +66,7 @@ class PmapExecutable:
         self.in_avals = [v.aval for v in jaxpr.invars]
         self.out_avals = [v.aval for v in jaxpr.outvars]
         self.text = lower_replicated(name, jaxpr, consts, mapped, n)
-        options = client.compile_options()
+        options = client.compile_options(platform=backend.context.platform)
         build = options.executable_build_options
         build.num_replicas, build.num_partitions = n, 1
         build.device_assignment = xc.DeviceAssignment.create(
@@ -291,7 +291,7 @@ class ShardedJit:
                      for s, a in zip(out_sh, out_avals)]
         text = _spmd_module(getattr(self.fun, "__name__", "fun"), ctx, params, in_texts,
                             outs, out_texts, n)
-        options = client.compile_options()
+        options = client.compile_options(platform=backend.context.platform)
         build = options.executable_build_options
         build.num_replicas, build.num_partitions = 1, n
         build.use_spmd_partitioning = True
@@ -387,7 +387,7 @@ class ShardMapExecutable:
             out_texts.append(text)
         self.text = _spmd_module(f"shmap_{name}", ctx, params, in_texts, results, out_texts,
                                  n)
-        options = client.compile_options()
+        options = client.compile_options(platform=backend.context.platform)
         build = options.executable_build_options
         build.num_replicas, build.num_partitions = 1, n
         build.use_spmd_partitioning = True
