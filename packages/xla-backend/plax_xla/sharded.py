@@ -120,6 +120,16 @@ def put_sharded(backend, x, sharding: Sharding) -> Array:
                  sharded_backend(backend))
 
 
+def global_buffer(backend, x, sharding: Sharding):
+    """The global jaxlib array of ``x`` laid out as ``sharding``: its own when it already
+    is (no copy), else ``x`` put anew (a program's argument)."""
+    value = getattr(x, "_value", None)
+    if type(value) is ShardedValue and (value.sharding is sharding
+                                        or value.sharding == sharding):
+        return value.buf
+    return put_sharded(backend, x, sharding)._value.buf
+
+
 def put_shards(aval, shards, devices, hlo):
     """One global array of ``aval`` from host ``shards`` (one per device).
 

@@ -24,7 +24,7 @@ from plax_core.jaxpr import trace_to_jaxpr
 from plax_core.sharding import NamedSharding, Sharding, TiledSharding
 
 from . import client, sharded
-from .jit import _fast_flatten
+from .jit import _fast_flatten, jit
 from .mlir import FunctionBuilder, aval_ty, dense_constant, lower_jaxpr, module_text, ty
 
 xc = client.xc
@@ -196,7 +196,6 @@ class ShardedJit:
         if any(isinstance(leaf, Tracer) for leaf in tree_util.tree_leaves(args)):
             # under grad/vmap/an outer jit: the same values from the one-device jit
             # (a with_sharding_constraint inside then does nothing)
-            from .jit import jit
             if self._plain is None:
                 self._plain = jit(self.fun, static_argnums=self.static or None,
                                   static_argnames=self.static_names or None)
@@ -232,15 +231,7 @@ class ShardedJit:
 
     def _run(self, entry, flat):
         exe, device_list, in_full, out_info, out_tree, backend = entry
-        bufs = []
-        for x, s in zip(flat, in_full):
-            value = getattr(x, "_value", None)
-            if type(value) is sharded.ShardedValue and (value.sharding is s
-                                                         or value.sharding == s):
-                bufs.append(value.buf)
-            else:
-                bufs.append(sharded.put_sharded(backend, np.asarray(x) if not hasattr(
-                    x, "aval") else x, s)._value.buf)
+        bufs = [sharded.global_buffer(backend, x, s) for x, s in zip(flat, in_full)]
         outs = exe.execute_sharded(bufs).consume_with_handlers([h for h, *_ in out_info])
         sb = sharded.sharded_backend(backend)
         results = [Array(sharded.ShardedValue(b, device_list, idx, s), aval, sb)
@@ -406,13 +397,8 @@ class ShardMapExecutable:
             self.out_info.append((handler, aval, s, idx))
 
     def __call__(self, args) -> list:
-        bufs = []
-        for x, s in zip(args, self.in_shardings):
-            value = getattr(x, "_value", None)
-            if isinstance(value, sharded.ShardedValue) and value.sharding == s:
-                bufs.append(value.buf)
-            else:
-                bufs.append(sharded.put_sharded(self.backend, x, s)._value.buf)
+        bufs = [sharded.global_buffer(self.backend, x, s)
+                for x, s in zip(args, self.in_shardings)]
         outs = self.exe.execute_sharded(bufs).consume_with_handlers(
             [h for h, *_ in self.out_info])
         sb = sharded.sharded_backend(self.backend)
